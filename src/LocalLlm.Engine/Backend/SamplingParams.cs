@@ -1,0 +1,27 @@
+namespace LocalLlm.Engine.Backend;
+
+public sealed record SamplingParams
+{
+    public static readonly SamplingParams Greedy = new() { Temperature = 0 };
+
+    /// <summary>0 means greedy.</summary>
+    public float Temperature { get; init; } = 1.0f;
+
+    public float TopP { get; init; } = 1.0f;
+
+    /// <summary>0 disables top-k.</summary>
+    public int TopK { get; init; }
+
+    public float MinP { get; init; }
+
+    public float PresencePenalty { get; init; }
+
+    public float FrequencyPenalty { get; init; }
+
+    public float RepetitionPenalty { get; init; } = 1.0f;
+
+    /// <summary>Null draws a fresh seed per request.</summary>
+    public uint? Seed { get; init; }
+
+    public bool IsGreedy => Temperature <= 0f;
+}
