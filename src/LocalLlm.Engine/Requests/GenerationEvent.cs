@@ -1,0 +1,27 @@
+namespace LocalLlm.Engine.Requests;
+
+public enum FinishReason
+{
+    /// <summary>An end-of-generation token or a stop sequence.</summary>
+    Stop,
+
+    /// <summary>max_tokens or the context limit was reached.</summary>
+    Length,
+
+    /// <summary>The client went away or cancelled.</summary>
+    Abort,
+
+    /// <summary>The backend failed while the request was running.</summary>
+    Error,
+}
+
+public readonly record struct GenerationUsage(int PromptTokens, int CompletionTokens, int CachedPromptTokens);
+
+/// <summary>
+/// One update of a running generation: new text (possibly empty when bytes of a character are still pending),
+/// and on the last update the finish reason and usage.
+/// </summary>
+public sealed record GenerationEvent(string Text, int NewTokens, FinishReason? Finish = null, GenerationUsage Usage = default, string? Error = null)
+{
+    public bool IsFinal => Finish is not null;
+}
