@@ -1,0 +1,3 @@
+global using System.Diagnostics.CodeAnalysis;
+global using System.Runtime.CompilerServices;
+global using System.Runtime.InteropServices;
