@@ -67,16 +67,15 @@ public static class LlamaLibrary
                 return;
             }
 
-            var directory = FindNativeDirectory();
+            var directory = FindNativeDirectory(Environment.GetEnvironmentVariable(NativeDirectoryVariable));
             LoadFrom(directory);
             s_nativeDirectory = directory;
         }
     }
 
-    /// <summary>The folder to load from: <see cref="NativeDirectoryVariable"/> when set, else the libraries beside this assembly.</summary>
-    internal static string FindNativeDirectory()
+    /// <summary>The folder to load from: <paramref name="fromEnvironment"/> (the variable's value) when set, else the libraries beside this assembly.</summary>
+    internal static string FindNativeDirectory(string? fromEnvironment)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(NativeDirectoryVariable);
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
             var full = Path.GetFullPath(fromEnvironment);

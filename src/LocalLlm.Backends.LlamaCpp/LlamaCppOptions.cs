@@ -1,0 +1,44 @@
+namespace LocalLlm.Backends.LlamaCpp;
+
+/// <summary>How to load a GGUF model into a llama.cpp context shared by all sequences.</summary>
+public sealed record LlamaCppOptions
+{
+    /// <summary>llama.cpp's hard limit on sequence ids (LLAMA_MAX_SEQ).</summary>
+    public const int MaxSequenceLimit = 256;
+
+    /// <summary>Path of the .gguf file.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>Total KV cells, shared by every sequence (the KV cache is unified). llama.cpp rounds it up to a multiple of 256.</summary>
+    public int ContextSize { get; init; } = 4096;
+
+    /// <summary>Sequence ids available, 1 to <see cref="MaxSequenceLimit"/>.</summary>
+    public int MaxSequences { get; init; } = 8;
+
+    /// <summary>Most tokens one Decode call accepts (n_batch). Micro-batches are min(BatchSize, 512).</summary>
+    public int BatchSize { get; init; } = 512;
+
+    /// <summary>Compute threads; null uses one per logical processor.</summary>
+    public int? Threads { get; init; }
+
+    /// <summary>Layers offloaded to a GPU backend when one is loaded; negative means all. No effect on CPU-only builds.</summary>
+    public int GpuLayers { get; init; } = -1;
+
+    /// <summary>How many recent accepted tokens repetition/frequency/presence penalties look at.</summary>
+    public int PenaltyLastN { get; init; } = 64;
+
+    internal int EffectiveThreads => Threads ?? Environment.ProcessorCount;
+
+    internal int MicroBatchSize => Math.Min(BatchSize, 512);
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ModelPath);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ContextSize, 1, nameof(ContextSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxSequences, 1, nameof(MaxSequences));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxSequences, MaxSequenceLimit, nameof(MaxSequences));
+        ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(EffectiveThreads, 1, nameof(Threads));
+        ArgumentOutOfRangeException.ThrowIfNegative(PenaltyLastN, nameof(PenaltyLastN));
+    }
+}

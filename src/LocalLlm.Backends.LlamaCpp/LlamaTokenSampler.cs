@@ -1,0 +1,111 @@
+using LocalLlm.Backends.LlamaCpp.Native;
+using LocalLlm.Engine.Backend;
+
+namespace LocalLlm.Backends.LlamaCpp;
+
+/// <summary>
+/// One request's llama.cpp sampler chain. Used only by the engine loop, like its backend.
+/// Chain order: [penalties] then either greedy, or top_k, top_p, min_p, temp and dist;
+/// stages that would be no-ops for the given parameters are left out.
+/// </summary>
+internal sealed class LlamaTokenSampler : ITokenSampler
+{
+    /// <summary>LLAMA_DEFAULT_SEED: llama.cpp draws a random seed.</summary>
+    private const uint RandomSeed = 0xFFFFFFFF;
+
+    private readonly LlamaCppBackend _backend;
+    private readonly SafeLlamaSamplerHandle _chain;
+
+    private LlamaTokenSampler(LlamaCppBackend backend, SafeLlamaSamplerHandle chain)
+    {
+        _backend = backend;
+        _chain = chain;
+    }
+
+    /// <summary>The stages in the chain, for diagnostics and tests.</summary>
+    public int StageCount => LlamaNative.llama_sampler_chain_n(_chain);
+
+    public static LlamaTokenSampler Create(LlamaCppBackend backend, SamplingParams sampling, int penaltyLastN, IReadOnlyList<LlamaLogitBias>? logitBias = null)
+    {
+        ArgumentNullException.ThrowIfNull(sampling);
+        var chain = SafeLlamaSamplerHandle.CreateChain();
+        try
+        {
+            var vocabularySize = backend.Info.VocabularySize;
+            if (logitBias is { Count: > 0 })
+            {
+                chain.AddToChain(CreateLogitBias(vocabularySize, logitBias));
+            }
+
+            var penalised = sampling.RepetitionPenalty != 1f || sampling.FrequencyPenalty != 0f || sampling.PresencePenalty != 0f;
+            if (penalised && penaltyLastN > 0)
+            {
+                chain.AddToChain(Checked(LlamaNative.llama_sampler_init_penalties(
+                    vocabularySize, penaltyLastN, sampling.RepetitionPenalty, sampling.FrequencyPenalty, sampling.PresencePenalty)));
+            }
+
+            if (sampling.IsGreedy)
+            {
+                chain.AddToChain(Checked(LlamaNative.llama_sampler_init_greedy()));
+            }
+            else
+            {
+                if (sampling.TopK > 0)
+                {
+                    chain.AddToChain(Checked(LlamaNative.llama_sampler_init_top_k(sampling.TopK)));
+                }
+
+                if (sampling.TopP < 1f)
+                {
+                    chain.AddToChain(Checked(LlamaNative.llama_sampler_init_top_p(sampling.TopP, 1)));
+                }
+
+                if (sampling.MinP > 0f)
+                {
+                    chain.AddToChain(Checked(LlamaNative.llama_sampler_init_min_p(sampling.MinP, 1)));
+                }
+
+                chain.AddToChain(Checked(LlamaNative.llama_sampler_init_temp(sampling.Temperature)));
+                chain.AddToChain(Checked(LlamaNative.llama_sampler_init_dist(sampling.Seed ?? RandomSeed)));
+            }
+
+            return new LlamaTokenSampler(backend, chain);
+        }
+        catch
+        {
+            chain.Dispose();
+            throw;
+        }
+    }
+
+    public int Sample(int batchIndex)
+    {
+        _backend.ThrowIfNoLogits(batchIndex);
+        return LlamaNative.llama_sampler_sample(_chain, _backend.Context, batchIndex).Value;
+    }
+
+    public void Accept(int token)
+    {
+        if ((uint)token >= (uint)_backend.Info.VocabularySize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(token), token, "Token is outside the vocabulary.");
+        }
+
+        LlamaNative.llama_sampler_accept(_chain, new LlamaToken(token));
+    }
+
+    public void Dispose() => _chain.Dispose();
+
+    private static unsafe SafeLlamaSamplerHandle CreateLogitBias(int vocabularySize, IReadOnlyList<LlamaLogitBias> logitBias)
+    {
+        // llama.cpp copies the entries, so a temporary array suffices.
+        var entries = logitBias.ToArray();
+        fixed (LlamaLogitBias* ptr = entries)
+        {
+            return Checked(LlamaNative.llama_sampler_init_logit_bias(vocabularySize, entries.Length, ptr));
+        }
+    }
+
+    private static SafeLlamaSamplerHandle Checked(SafeLlamaSamplerHandle sampler)
+        => SafeLlamaSamplerHandle.ThrowIfInvalid(sampler, "sampler");
+}
