@@ -11,6 +11,7 @@ public sealed class EngineStatistics
     private long _promptTokens;
     private long _generatedTokens;
     private long _finishedRequests;
+    private long _abortedRequests;
 
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -28,6 +29,9 @@ public sealed class EngineStatistics
     public long GeneratedTokens => Interlocked.Read(ref _generatedTokens);
 
     public long FinishedRequests => Interlocked.Read(ref _finishedRequests);
+
+    /// <summary>Requests ended because their client went away or the engine stopped.</summary>
+    public long AbortedRequests => Interlocked.Read(ref _abortedRequests);
 
     internal void RecordStep(int sequences, int tokens)
     {
@@ -49,9 +53,14 @@ public sealed class EngineStatistics
 
     internal void RecordGenerated() => Interlocked.Increment(ref _generatedTokens);
 
-    internal void RecordFinished(int promptTokens)
+    internal void RecordFinished(int promptTokens, bool aborted)
     {
         Interlocked.Increment(ref _finishedRequests);
+        if (aborted)
+        {
+            Interlocked.Increment(ref _abortedRequests);
+        }
+
         Interlocked.Add(ref _promptTokens, promptTokens);
     }
 }

@@ -54,7 +54,7 @@ public sealed partial class LlmEngine
         request.Emit(new GenerationEvent(text, newTokens, reason, usage, error));
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
-        Statistics.RecordFinished(request.PromptLength);
+        Statistics.RecordFinished(request.PromptLength, reason == FinishReason.Abort);
     }
 
     private void DropCancelled()

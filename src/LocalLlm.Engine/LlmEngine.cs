@@ -26,6 +26,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     private readonly int[] _logitIndex;
     private readonly int _maxOutstanding;
     private int _outstanding;
+    private int _runningSnapshot;
     private volatile bool _stopping;
 
     public LlmEngine(IModelBackend backend, EngineOptions options, ILogger<LlmEngine>? logger = null)
@@ -56,6 +57,9 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     public IModelBackend Backend => _backend;
 
     public EngineStatistics Statistics { get; } = new();
+
+    /// <summary>Requests holding a sequence and KV cells, as of the last step.</summary>
+    public int RunningRequests => Volatile.Read(ref _runningSnapshot);
 
     /// <summary>True while the loop thread runs; false after a fatal error or disposal.</summary>
     public bool IsAlive => _loop.IsAlive && !_stopping;
@@ -116,6 +120,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
                 }
 
                 Step();
+                Volatile.Write(ref _runningSnapshot, _scheduler.Running.Count);
             }
         }
         catch (Exception ex)

@@ -1,0 +1,21 @@
+namespace LocalLlm.Cli.Bench;
+
+internal static class Percentiles
+{
+    /// <summary>Linear interpolation between closest ranks (numpy's default), as vLLM's benchmark reports.</summary>
+    public static double Of(IReadOnlyList<double> values, double percentile)
+    {
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        double[] sorted = values.Order().ToArray();
+        double rank = percentile / 100.0 * (sorted.Length - 1);
+        int lower = (int)Math.Floor(rank);
+        int upper = (int)Math.Ceiling(rank);
+        return sorted[lower] + ((sorted[upper] - sorted[lower]) * (rank - lower));
+    }
+
+    public static double Median(IReadOnlyList<double> values) => Of(values, 50);
+}

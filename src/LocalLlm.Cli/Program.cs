@@ -1,0 +1,10 @@
+using System.CommandLine;
+using LocalLlm.Cli.Commands;
+
+var root = new RootCommand("localllm: tools for the LocalLlm inference server")
+{
+    ForgeCommand.Create(),
+    BenchDecodeCommand.Create(),
+    BenchCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,56 @@
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace LocalLlm.Server.Models;
+
+/// <summary>The contents of models.yaml: the models this server can serve.</summary>
+internal sealed class ModelsFile
+{
+    public List<ModelEntry> Models { get; set; } = [];
+
+    public static ModelsFile Load(string path)
+    {
+        IDeserializer deserializer = new DeserializerBuilder()
+            .WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .Build();
+        using var reader = new StreamReader(path);
+        ModelsFile file = deserializer.Deserialize<ModelsFile>(reader) ?? new ModelsFile();
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (ModelEntry entry in file.Models)
+        {
+            if (string.IsNullOrWhiteSpace(entry.Id) || string.IsNullOrWhiteSpace(entry.Path))
+            {
+                throw new InvalidOperationException($"{path}: every model needs an id and a path.");
+            }
+
+            entry.Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, Environment.ExpandEnvironmentVariables(entry.Path)));
+        }
+
+        return file;
+    }
+}
+
+internal sealed class ModelEntry
+{
+    public string Id { get; set; } = "";
+
+    public string Path { get; set; } = "";
+
+    public string Backend { get; set; } = "llamacpp";
+
+    /// <summary>Served when no --model is given.</summary>
+    public bool Default { get; set; }
+
+    /// <summary>A preset of the model forge ("demo"): the file is generated with random weights when missing.</summary>
+    public string? Forge { get; set; }
+
+    /// <summary>Total KV cells shared by all running requests.</summary>
+    public int? ContextSize { get; set; }
+
+    /// <summary>Most requests decoded together.</summary>
+    public int? Parallel { get; set; }
+
+    public int? BatchSize { get; set; }
+
+    public int? Threads { get; set; }
+}

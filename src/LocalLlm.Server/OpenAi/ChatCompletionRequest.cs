@@ -1,0 +1,82 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LocalLlm.Server.OpenAi;
+
+/// <summary>The body of POST /v1/chat/completions. Unknown fields are ignored, as OpenAI does.</summary>
+internal sealed class ChatCompletionRequest
+{
+    [JsonPropertyName("model")]
+    public string? Model { get; set; }
+
+    [JsonPropertyName("messages")]
+    public List<ChatMessage>? Messages { get; set; }
+
+    [JsonPropertyName("stream")]
+    public bool? Stream { get; set; }
+
+    [JsonPropertyName("stream_options")]
+    public StreamOptions? StreamOptions { get; set; }
+
+    [JsonPropertyName("max_tokens")]
+    public int? MaxTokens { get; set; }
+
+    [JsonPropertyName("max_completion_tokens")]
+    public int? MaxCompletionTokens { get; set; }
+
+    [JsonPropertyName("temperature")]
+    public float? Temperature { get; set; }
+
+    [JsonPropertyName("top_p")]
+    public float? TopP { get; set; }
+
+    [JsonPropertyName("top_k")]
+    public int? TopK { get; set; }
+
+    [JsonPropertyName("min_p")]
+    public float? MinP { get; set; }
+
+    [JsonPropertyName("presence_penalty")]
+    public float? PresencePenalty { get; set; }
+
+    [JsonPropertyName("frequency_penalty")]
+    public float? FrequencyPenalty { get; set; }
+
+    [JsonPropertyName("repetition_penalty")]
+    public float? RepetitionPenalty { get; set; }
+
+    [JsonPropertyName("seed")]
+    public long? Seed { get; set; }
+
+    /// <summary>A string or an array of up to four strings.</summary>
+    [JsonPropertyName("stop")]
+    public JsonElement? Stop { get; set; }
+
+    [JsonPropertyName("n")]
+    public int? N { get; set; }
+
+    [JsonPropertyName("ignore_eos")]
+    public bool? IgnoreEos { get; set; }
+
+    [JsonPropertyName("user")]
+    public string? User { get; set; }
+}
+
+internal sealed class ChatMessage
+{
+    [JsonPropertyName("role")]
+    public string? Role { get; set; }
+
+    /// <summary>A string, or an array of content parts.</summary>
+    [JsonPropertyName("content")]
+    public JsonElement? Content { get; set; }
+
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+}
+
+internal sealed class StreamOptions
+{
+    [JsonPropertyName("include_usage")]
+    public bool? IncludeUsage { get; set; }
+}

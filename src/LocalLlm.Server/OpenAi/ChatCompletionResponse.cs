@@ -1,0 +1,153 @@
+using System.Text.Json.Serialization;
+
+namespace LocalLlm.Server.OpenAi;
+
+internal sealed class ChatCompletionResponse
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("object")]
+    public string Object => "chat.completion";
+
+    [JsonPropertyName("created")]
+    public required long Created { get; init; }
+
+    [JsonPropertyName("model")]
+    public required string Model { get; init; }
+
+    [JsonPropertyName("system_fingerprint")]
+    public string SystemFingerprint => ServerInfo.SystemFingerprint;
+
+    [JsonPropertyName("choices")]
+    public required List<ChatChoice> Choices { get; init; }
+
+    [JsonPropertyName("usage")]
+    public required Usage Usage { get; init; }
+}
+
+internal sealed class ChatChoice
+{
+    [JsonPropertyName("index")]
+    public int Index { get; init; }
+
+    [JsonPropertyName("message")]
+    public required AssistantMessage Message { get; init; }
+
+    [JsonPropertyName("logprobs")]
+    public object? Logprobs => null;
+
+    [JsonPropertyName("finish_reason")]
+    public required string FinishReason { get; init; }
+}
+
+internal sealed class AssistantMessage
+{
+    [JsonPropertyName("role")]
+    public string Role => "assistant";
+
+    [JsonPropertyName("content")]
+    public required string Content { get; init; }
+}
+
+internal sealed class Usage
+{
+    [JsonPropertyName("prompt_tokens")]
+    public int PromptTokens { get; init; }
+
+    [JsonPropertyName("completion_tokens")]
+    public int CompletionTokens { get; init; }
+
+    [JsonPropertyName("total_tokens")]
+    public int TotalTokens => PromptTokens + CompletionTokens;
+
+    [JsonPropertyName("prompt_tokens_details")]
+    public PromptTokensDetails PromptTokensDetails { get; init; } = new();
+}
+
+internal sealed class PromptTokensDetails
+{
+    [JsonPropertyName("cached_tokens")]
+    public int CachedTokens { get; init; }
+}
+
+internal sealed class ChatCompletionChunk
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("object")]
+    public string Object => "chat.completion.chunk";
+
+    [JsonPropertyName("created")]
+    public required long Created { get; init; }
+
+    [JsonPropertyName("model")]
+    public required string Model { get; init; }
+
+    [JsonPropertyName("system_fingerprint")]
+    public string SystemFingerprint => ServerInfo.SystemFingerprint;
+
+    [JsonPropertyName("choices")]
+    public required List<ChunkChoice> Choices { get; init; }
+
+    /// <summary>Only on the extra last chunk when stream_options.include_usage is set; null elsewhere as OpenAI sends it.</summary>
+    [JsonPropertyName("usage")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public Usage? Usage { get; init; }
+}
+
+internal sealed class ChunkChoice
+{
+    [JsonPropertyName("index")]
+    public int Index { get; init; }
+
+    [JsonPropertyName("delta")]
+    public required ChunkDelta Delta { get; init; }
+
+    [JsonPropertyName("logprobs")]
+    public object? Logprobs => null;
+
+    [JsonPropertyName("finish_reason")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public string? FinishReason { get; init; }
+}
+
+internal sealed class ChunkDelta
+{
+    [JsonPropertyName("role")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Role { get; init; }
+
+    [JsonPropertyName("content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Content { get; init; }
+}
+
+internal sealed class ModelList
+{
+    [JsonPropertyName("object")]
+    public string Object => "list";
+
+    [JsonPropertyName("data")]
+    public required List<ModelCard> Data { get; init; }
+}
+
+internal sealed class ModelCard
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("object")]
+    public string Object => "model";
+
+    [JsonPropertyName("created")]
+    public required long Created { get; init; }
+
+    [JsonPropertyName("owned_by")]
+    public string OwnedBy => "localllm";
+
+    /// <summary>Extension: most tokens (prompt + completion) one request may use.</summary>
+    [JsonPropertyName("max_model_len")]
+    public int MaxModelLength { get; init; }
+}

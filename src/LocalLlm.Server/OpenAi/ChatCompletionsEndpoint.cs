@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using LocalLlm.Engine;
+using LocalLlm.Engine.Requests;
+using LocalLlm.Server.Models;
+
+namespace LocalLlm.Server.OpenAi;
+
+internal static class ChatCompletionsEndpoint
+{
+    public static async Task Handle(HttpContext context, ModelRegistry registry)
+    {
+        ChatCompletionRequest request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Wire.ChatCompletionRequest);
+        ModelHost model = ModelLookup.Resolve(registry, request.Model);
+        List<PromptMessage> messages = ChatRequestValidator.Messages(request);
+        ChatRequestValidator.ChoiceCount(request);
+        var generation = new GenerationRequest
+        {
+            RequestId = "chatcmpl-" + Guid.NewGuid().ToString("N"),
+            PromptTokens = Tokenize(model, messages),
+            Sampling = ChatRequestValidator.Sampling(request),
+            MaxTokens = ChatRequestValidator.MaxTokens(request),
+            StopSequences = ChatRequestValidator.Stop(request.Stop),
+            IgnoreEos = request.IgnoreEos ?? false,
+        };
+
+        ChannelReader<GenerationEvent> events = Submit(model.Engine, generation, context.RequestAborted);
+        long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (request.Stream == true)
+        {
+            await ChatStreamWriter.WriteAsync(context, events, generation.RequestId, model.Id, created, request.StreamOptions?.IncludeUsage == true);
+            return;
+        }
+
+        var text = new StringBuilder();
+        await foreach (GenerationEvent update in events.ReadAllAsync(context.RequestAborted))
+        {
+            text.Append(update.Text);
+            if (update.IsFinal)
+            {
+                if (update.Finish == FinishReason.Error)
+                {
+                    throw new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
+                }
+
+                var response = new ChatCompletionResponse
+                {
+                    Id = generation.RequestId,
+                    Created = created,
+                    Model = model.Id,
+                    Choices = [new ChatChoice { Message = new AssistantMessage { Content = text.ToString() }, FinishReason = FinishReasons.Name(update.Finish!.Value) }],
+                    Usage = Usages.From(update.Usage),
+                };
+                await Results.Json(response, OpenAiJsonContext.Wire.ChatCompletionResponse).ExecuteAsync(context);
+            }
+        }
+    }
+
+    private static int[] Tokenize(ModelHost model, List<PromptMessage> messages)
+    {
+        string prompt = model.PromptRenderer.Render(messages, addGenerationPrompt: true);
+        return model.Engine.Backend.Tokenizer.Tokenize(prompt, addSpecial: true, parseSpecial: true);
+    }
+
+    internal static ChannelReader<GenerationEvent> Submit(LlmEngine engine, GenerationRequest generation, CancellationToken cancellation)
+    {
+        try
+        {
+            return engine.Submit(generation, cancellation);
+        }
+        catch (EngineRejectedException rejected)
+        {
+            throw rejected.Reason switch
+            {
+                RejectionReason.ContextLengthExceeded => ApiException.BadRequest(rejected.Message, "messages", "context_length_exceeded"),
+                RejectionReason.QueueFull => new ApiException(StatusCodes.Status429TooManyRequests, rejected.Message, "rate_limit_exceeded", null, "rate_limit_exceeded"),
+                RejectionReason.ShuttingDown => new ApiException(StatusCodes.Status503ServiceUnavailable, rejected.Message, "server_error", null, "service_unavailable"),
+                _ => ApiException.BadRequest(rejected.Message, "messages"),
+            };
+        }
+    }
+}
+
+internal static class FinishReasons
+{
+    public static string Name(FinishReason reason) => reason switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        FinishReason.Abort => "abort",
+        _ => "error",
+    };
+}
+
+internal static class Usages
+{
+    public static Usage From(GenerationUsage usage) => new()
+    {
+        PromptTokens = usage.PromptTokens,
+        CompletionTokens = usage.CompletionTokens,
+        PromptTokensDetails = new PromptTokensDetails { CachedTokens = usage.CachedPromptTokens },
+    };
+}
+
+internal static class ModelLookup
+{
+    public static ModelHost Resolve(ModelRegistry registry, string? id)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw ApiException.BadRequest("You must provide a model parameter.", "model");
+        }
+
+        return registry.Find(id)
+            ?? throw new ApiException(StatusCodes.Status404NotFound, $"The model '{id}' does not exist.", "invalid_request_error", "model", "model_not_found");
+    }
+}
+
+internal static class RequestBody
+{
+    public static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        where T : class
+    {
+        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw ApiException.BadRequest($"Content-Type must be application/json, got '{contentType}'.");
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted)
+                ?? throw ApiException.BadRequest("The request body must be a JSON object.");
+        }
+        catch (JsonException ex)
+        {
+            string? param = ex.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : null;
+            throw ApiException.BadRequest($"We could not parse the JSON body of your request: {ex.Message}", param);
+        }
+    }
+}
