@@ -15,7 +15,10 @@ public sealed record LlamaCppOptions
     /// <summary>Sequence ids available, 1 to <see cref="MaxSequenceLimit"/>.</summary>
     public int MaxSequences { get; init; } = 8;
 
-    /// <summary>Most tokens one Decode call accepts (n_batch). Micro-batches are min(BatchSize, 512).</summary>
+    /// <summary>
+    /// Most tokens one Decode call accepts (n_batch); micro-batches are min(BatchSize, 512). llama.cpp caps it at the
+    /// context size, so callers size their batches by <see cref="Engine.Backend.BackendInfo.MaxBatchTokens"/>.
+    /// </summary>
     public int BatchSize { get; init; } = 512;
 
     /// <summary>Compute threads; null uses one per logical processor.</summary>

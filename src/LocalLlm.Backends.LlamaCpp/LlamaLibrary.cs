@@ -118,7 +118,7 @@ public static class LlamaLibrary
 
             foreach (var directory in new[] { root, Path.Combine(root, "runtimes", "linux-x64", "native") })
             {
-                var full = Path.GetFullPath(directory);
+                var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory));
                 if (seen.Add(full))
                 {
                     yield return full;
