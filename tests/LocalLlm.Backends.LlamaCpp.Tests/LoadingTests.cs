@@ -27,6 +27,15 @@ public sealed class LoadingTests
     }
 
     [Fact]
+    public void ListDevices_CpuBuild_HasCpuDeviceWithMemory()
+    {
+        var cpu = Assert.Single(LlamaDevice.List(), d => d.Kind == "CPU");
+
+        Assert.False(string.IsNullOrEmpty(cpu.Name));
+        Assert.True(cpu.TotalBytes > 0);
+    }
+
+    [Fact]
     public void FindNativeDirectory_OverrideWithoutLibrary_ThrowsNamingTheVariable()
     {
         var empty = Directory.CreateTempSubdirectory("llama-native-").FullName;
