@@ -1,0 +1,123 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using LocalLlm.Backends.LlamaCpp;
+
+namespace LocalLlm.ModelForge;
+
+/// <summary>How a cached forged model is stored.</summary>
+public enum ForgeQuantization
+{
+    /// <summary>As forged: the spec's F32 or F16 weights.</summary>
+    None,
+
+    /// <summary>Quantized by llama.cpp from the unquantized file.</summary>
+    Q8_0,
+
+    /// <summary>Quantized by llama.cpp from the unquantized file; rows not divisible by 256 fall back to other types.</summary>
+    Q4_K_M,
+}
+
+/// <summary>
+/// A folder of forged models keyed by everything that determines their bytes, so tests and tools forge a model once
+/// per machine. Safe across threads and processes: a producer holds an exclusive lock file while it writes under
+/// a temporary name and renames into place, so a visible cache file is always complete.
+/// </summary>
+public static class ForgeCache
+{
+    /// <summary>Environment variable naming the cache folder; the default is <c>~/.cache/localllm/forge</c>.</summary>
+    public const string DirectoryVariable = "LOCALLLM_FORGE_CACHE";
+
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(10);
+
+    public static string CacheDirectory
+    {
+        get
+        {
+            var configured = Environment.GetEnvironmentVariable(DirectoryVariable);
+            return string.IsNullOrWhiteSpace(configured)
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "localllm", "forge")
+                : Path.GetFullPath(configured);
+        }
+    }
+
+    /// <summary>Returns the path of the cached model, forging (and quantizing) it first if needed.</summary>
+    public static string GetOrCreate(TinyModelSpec spec, ForgeQuantization quantization = ForgeQuantization.None)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec.Validate();
+        var directory = CacheDirectory;
+        var path = Path.Combine(directory, FileName(spec, quantization));
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        Directory.CreateDirectory(directory);
+        using (AcquireLock(path + ".lock"))
+        {
+            // Another process may have finished while this one waited for the lock.
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            if (quantization == ForgeQuantization.None)
+            {
+                GgufForge.Write(spec, path);
+                return path;
+            }
+
+            var source = GetOrCreate(spec);
+            var temporary = GgufForge.TemporaryPath(path);
+            try
+            {
+                LlamaQuantizer.Quantize(source, temporary, quantization == ForgeQuantization.Q8_0 ? LlamaFileType.MostlyQ8_0 : LlamaFileType.MostlyQ4_K_M);
+                File.Move(temporary, path);
+            }
+            finally
+            {
+                File.Delete(temporary);
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>
+    /// A readable name plus a hash of every spec property, the quantization and <see cref="GgufForge.FormatVersion"/>.
+    /// Floats enter the hash by their bit patterns, so specs that differ in any way never share a file.
+    /// </summary>
+    internal static string FileName(TinyModelSpec spec, ForgeQuantization quantization)
+    {
+        var key = string.Create(CultureInfo.InvariantCulture,
+            $"forge-v{GgufForge.FormatVersion}|{spec.Architecture}|{spec.VocabularySize}|{spec.EmbeddingLength}|{spec.BlockCount}|"
+            + $"{spec.HeadCount}|{spec.HeadCountKv}|{spec.HeadDim}|{spec.FeedForwardLength}|{spec.ContextLength}|"
+            + $"{BitConverter.SingleToInt32Bits(spec.RopeFreqBase):X8}|{BitConverter.SingleToInt32Bits(spec.RmsEps):X8}|"
+            + $"{spec.TiedEmbeddings}|{spec.WeightType}|{spec.Seed}|{spec.Name}|{quantization}");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var slug = new string(spec.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
+        var type = quantization == ForgeQuantization.None ? spec.WeightType.ToString() : quantization.ToString();
+        return $"{(slug.Length > 0 ? slug : "model")}-{type.ToLowerInvariant()}-{hash}.gguf";
+    }
+
+    /// <summary>
+    /// Opens the lock file exclusively. On Unix .NET backs <see cref="FileShare.None"/> with an advisory
+    /// <c>flock</c>, which also excludes other opens within this process; the kernel drops it if the holder dies.
+    /// </summary>
+    private static FileStream AcquireLock(string lockPath)
+    {
+        var deadline = DateTime.UtcNow + LockTimeout;
+        while (true)
+        {
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+}
