@@ -42,11 +42,15 @@ public static class ForgeCache
     }
 
     /// <summary>Returns the path of the cached model, forging (and quantizing) it first if needed.</summary>
-    public static string GetOrCreate(TinyModelSpec spec, ForgeQuantization quantization = ForgeQuantization.None)
+    public static string GetOrCreate(TinyModelSpec spec, ForgeQuantization quantization = ForgeQuantization.None) =>
+        GetOrCreate(spec, quantization, CacheDirectory);
+
+    /// <summary>As <see cref="GetOrCreate(TinyModelSpec, ForgeQuantization)"/>, in the given cache folder.</summary>
+    internal static string GetOrCreate(TinyModelSpec spec, ForgeQuantization quantization, string directory)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         spec.Validate();
-        var directory = CacheDirectory;
         var path = Path.Combine(directory, FileName(spec, quantization));
         if (File.Exists(path))
         {
@@ -68,7 +72,7 @@ public static class ForgeCache
                 return path;
             }
 
-            var source = GetOrCreate(spec);
+            var source = GetOrCreate(spec, ForgeQuantization.None, directory);
             var temporary = GgufForge.TemporaryPath(path);
             try
             {

@@ -87,7 +87,7 @@ internal sealed class ByteLevelBpeVocabulary
         return Cache.GetOrAdd((style, size), key => new Lazy<ByteLevelBpeVocabulary>(() => Build(key.Item1, key.Item2))).Value;
     }
 
-    private static ByteLevelBpeVocabulary Build(VocabularyStyle style, int size)
+    internal static ByteLevelBpeVocabulary Build(VocabularyStyle style, int size)
     {
         var specials = SpecialTokens(style);
         var learned = size - 256 - specials.Count;
