@@ -28,14 +28,16 @@ public sealed class TokenizerTests : IDisposable
     }
 
     [Fact]
-    public void Tokenize_KnownWords_UsesMergedTokens()
+    public void Tokenize_CommonEnglishWords_UsesMergedTokens()
     {
-        var tokens = _backend.Tokenizer.Tokenize("hello world", addSpecial: false, parseSpecial: false);
+        const string Text = "The server answers every request";
+        var tokens = _backend.Tokenizer.Tokenize(Text, addSpecial: false, parseSpecial: false);
 
-        // The vocabulary merges both words, so two tokens, not eleven bytes.
-        Assert.Equal(2, tokens.Length);
-        Assert.Equal("hello", Encoding.UTF8.GetString(_backend.Tokenizer.TokenBytes(tokens[0])));
-        Assert.Equal(" world", Encoding.UTF8.GetString(_backend.Tokenizer.TokenBytes(tokens[1])));
+        // The forged vocabulary merges frequent English words, leading space included: one token per word.
+        Assert.Equal(5, tokens.Length);
+        Assert.Equal("The", Encoding.UTF8.GetString(_backend.Tokenizer.TokenBytes(tokens[0])));
+        Assert.Equal(" server", Encoding.UTF8.GetString(_backend.Tokenizer.TokenBytes(tokens[1])));
+        Assert.Equal(" request", Encoding.UTF8.GetString(_backend.Tokenizer.TokenBytes(tokens[4])));
     }
 
     [Fact]
