@@ -71,7 +71,10 @@ internal sealed class ByteLevelBpeTokenizer
     }
 
     /// <summary>Concatenates token pieces; control tokens appear only when <paramref name="renderSpecial"/> is set.</summary>
-    public string Decode(IEnumerable<int> ids, bool renderSpecial = false)
+    public string Decode(IEnumerable<int> ids, bool renderSpecial = false) => Encoding.UTF8.GetString(DecodeBytes(ids, renderSpecial));
+
+    /// <summary>The raw bytes of the token pieces, which need not be valid UTF-8 when a character spans tokens.</summary>
+    public byte[] DecodeBytes(IEnumerable<int> ids, bool renderSpecial = false)
     {
         var bytes = new List<byte>();
         foreach (var id in ids)
@@ -90,7 +93,7 @@ internal sealed class ByteLevelBpeTokenizer
             }
         }
 
-        return Encoding.UTF8.GetString([.. bytes]);
+        return [.. bytes];
     }
 
     private void EncodeChunk(string chunk, List<int> output)
