@@ -84,7 +84,7 @@ public static class GgufForge
         writer.AddString("general.type", "model");
         writer.AddString("general.name", spec.Name);
         writer.AddString("general.description", string.Create(CultureInfo.InvariantCulture,
-            $"Random-weight {arch} model written by LocalLlm.ModelForge (format {FormatVersion}, seed {spec.Seed}); it knows nothing."));
+            $"Random-weight {arch} model written by LocalLlm.ModelForge (format {FormatVersion}, seed {spec.Seed}); its output is meaningless."));
         writer.AddUInt32("general.file_type", spec.WeightType == ForgeWeightType.F16 ? 1u : 0u);
         writer.AddUInt32("general.quantization_version", 2);
 

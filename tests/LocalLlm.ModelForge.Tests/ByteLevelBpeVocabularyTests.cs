@@ -175,6 +175,15 @@ public sealed class ByteLevelBpeVocabularyTests
     }
 
     [Fact]
+    public void Create_Bench100MSize_CorpusYieldsEveryRequestedToken()
+    {
+        var vocabulary = ByteLevelBpeVocabulary.Create(VocabularyStyle.ChatMl, TinyModelSpec.Bench100M.VocabularySize);
+
+        Assert.Equal(TinyModelSpec.Bench100M.VocabularySize, vocabulary.Count);
+        Assert.Equal(vocabulary.Count, vocabulary.Tokens.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    [Fact]
     public void Create_BelowMinimum_Throws()
         => Assert.Throws<ArgumentOutOfRangeException>(
             () => ByteLevelBpeVocabulary.Create(VocabularyStyle.ChatMl, ByteLevelBpeVocabulary.MinimumSize(VocabularyStyle.ChatMl) - 1));

@@ -29,6 +29,19 @@ public sealed class LlamaCppCompatibilityTests(ForgedModels models) : IClassFixt
         Assert.True(backend.Tokenizer.IsEndOfGeneration(vocabulary.EosId));
     }
 
+    [Theory]
+    [InlineData(TinyModelSpec.Qwen3, "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n")]
+    [InlineData(TinyModelSpec.Llama, "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n")]
+    public void ApplyChatTemplate_ForgedTemplate_RecognisedByLlamaCpp(string architecture, string expectedEnd)
+    {
+        using var backend = ForgedModels.Load(models.PathOf(architecture));
+
+        var prompt = backend.ApplyChatTemplate([("user", "Hi")], addAssistant: true);
+
+        Assert.NotNull(prompt);
+        Assert.EndsWith(expectedEnd, prompt, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Tokenize_Llama3Style_AddsBosQwen3StyleDoesNot()
     {
