@@ -5,6 +5,7 @@ var root = new RootCommand("localllm: tools for the LocalLlm inference server")
 {
     ForgeCommand.Create(),
     BenchDecodeCommand.Create(),
+    BenchEngineCommand.Create(),
     BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

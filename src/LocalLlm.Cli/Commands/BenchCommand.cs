@@ -9,7 +9,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var baseUrl = new Option<Uri>("--base-url") { Description = "Server root, e.g. http://127.0.0.1:8080", DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080/") };
+        var baseUrl = new Option<string>("--base-url") { Description = "Server root, e.g. http://127.0.0.1:8080", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
         var model = new Option<string>("--model") { Description = "Model id", Required = true };
         var concurrency = new Option<string>("--concurrency") { Description = "Concurrent streams, comma-separated", DefaultValueFactory = _ => "1,16" };
         var numPrompts = new Option<int>("--num-prompts") { Description = "Requests per concurrency level (default: 4 x concurrency)" };
@@ -22,8 +22,8 @@ internal static class BenchCommand
         };
         command.SetAction(async (result, cancellation) =>
         {
-            Uri root = result.GetValue(baseUrl)!;
-            root = root.AbsoluteUri.EndsWith('/') ? root : new Uri(root.AbsoluteUri + "/");
+            string url = result.GetValue(baseUrl)!;
+            var root = new Uri(url.EndsWith('/') ? url : url + "/", UriKind.Absolute);
             using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
             Console.WriteLine("| concurrency | completed | failed | duration s | output tok/s | median TTFT ms | p99 TTFT ms | median TPOT ms | median ITL ms | p99 ITL ms | per-stream tok/s |");
             Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

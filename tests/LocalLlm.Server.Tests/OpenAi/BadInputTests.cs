@@ -23,7 +23,7 @@ public sealed class BadInputTests(ServerFixture server)
             { $$"""{"model": "{{Model}}"}""", 400, "messages" },
             { $$"""{"model": "{{Model}}", "messages": [{"role":"wizard","content":"hi"}]}""", 400, "messages[0].role" },
             { $$"""{"model": "{{Model}}", "messages": [{"role":"user"}]}""", 400, "messages[0].content" },
-            { $$"""{"model": "{{Model}}", "messages": [{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400, "messages[0].content[0]" },
+            { $$$"""{"model": "{{{Model}}}", "messages": [{"role":"user","content":[{"type":"image_url","image_url":{"url":"x"}}]}]}""", 400, "messages[0].content[0]" },
             { $$"""{"model": "{{Model}}", "temperature": 3, "messages": [{"role":"user","content":"hi"}]}""", 400, "temperature" },
             { $$"""{"model": "{{Model}}", "temperature": "hot", "messages": [{"role":"user","content":"hi"}]}""", 400, "temperature" },
             { $$"""{"model": "{{Model}}", "top_p": 1.5, "messages": [{"role":"user","content":"hi"}]}""", 400, "top_p" },
