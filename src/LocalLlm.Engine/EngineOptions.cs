@@ -8,4 +8,10 @@ public sealed record EngineOptions
 
     /// <summary>Name used in logs and metrics.</summary>
     public string ModelId { get; init; } = "model";
+
+    /// <summary>Tokens per KV block: the unit of allocation and of prefix caching.</summary>
+    public int BlockSize { get; init; } = 16;
+
+    /// <summary>Reuse the KV of full blocks whose tokens (and all tokens before them) match an earlier request.</summary>
+    public bool EnablePrefixCaching { get; init; } = true;
 }

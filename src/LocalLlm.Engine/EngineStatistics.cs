@@ -12,6 +12,9 @@ public sealed class EngineStatistics
     private long _generatedTokens;
     private long _finishedRequests;
     private long _abortedRequests;
+    private long _prefixQueries;
+    private long _prefixHits;
+    private double _kvUsage;
 
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -49,7 +52,30 @@ public sealed class EngineStatistics
         }
     }
 
-    internal void RecordPreemption() => Interlocked.Increment(ref _preemptions);
+    /// <summary>Prompt tokens looked up in the prefix cache.</summary>
+    public long PrefixCacheQueries => Interlocked.Read(ref _prefixQueries);
+
+    /// <summary>Prompt tokens found in the prefix cache.</summary>
+    public long PrefixCacheHits => Interlocked.Read(ref _prefixHits);
+
+    /// <summary>Fraction of KV blocks held by running requests after the last step.</summary>
+    public double KvCacheUsage => Volatile.Read(ref _kvUsage);
+
+    internal void RecordSchedule(int preemptions, int prefixQueries, int prefixHits, double kvUsage)
+    {
+        if (preemptions > 0)
+        {
+            Interlocked.Add(ref _preemptions, preemptions);
+        }
+
+        if (prefixQueries > 0)
+        {
+            Interlocked.Add(ref _prefixQueries, prefixQueries);
+            Interlocked.Add(ref _prefixHits, prefixHits);
+        }
+
+        Volatile.Write(ref _kvUsage, kvUsage);
+    }
 
     internal void RecordGenerated() => Interlocked.Increment(ref _generatedTokens);
 

@@ -50,7 +50,7 @@ public sealed partial class LlmEngine
             text += request.Stops.Stopped ? rest : rest + request.Stops.Flush();
         }
 
-        var usage = new GenerationUsage(request.PromptLength, request.OutputCount, 0);
+        var usage = new GenerationUsage(request.PromptLength, request.OutputCount, Math.Max(request.CachedPromptTokens, 0));
         request.Emit(new GenerationEvent(text, newTokens, reason, usage, error));
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
@@ -110,8 +110,6 @@ public sealed partial class LlmEngine
             Finish(request, reason, error: message);
         }
     }
-
-    private void ReleaseMemory(Request request) => _backend.RemoveTokens(request.SequenceId, 0, -1);
 
     public void Dispose()
     {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using LocalLlm.Engine.Backend;
+using LocalLlm.Engine.Kv;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Engine.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -40,8 +41,14 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             MaxRunningRequests = Math.Min(options.Scheduler.MaxRunningRequests, info.MaxSequences),
         };
         ModelId = options.ModelId;
-        ContextLimit = Math.Min(info.ContextSize, info.TrainContextLength > 0 ? info.TrainContextLength : int.MaxValue);
-        _scheduler = new Scheduler(schedulerOptions, info.MaxSequences, info.ContextSize, ReleaseMemory);
+        int blocks = info.ContextSize / options.BlockSize;
+        ContextLimit = Math.Min(blocks * options.BlockSize, info.TrainContextLength > 0 ? info.TrainContextLength : int.MaxValue);
+
+        // Sequence ids past the running ones hold cached prefixes of finished requests.
+        int running = Math.Min(schedulerOptions.MaxRunningRequests, info.MaxSequences);
+        IEnumerable<int> holders = Enumerable.Range(running, info.MaxSequences - running);
+        var kv = new KvCacheManager(blocks, options.BlockSize, options.EnablePrefixCaching, new BackendCells(backend), holders);
+        _scheduler = new Scheduler(schedulerOptions with { MaxRunningRequests = running }, new SequenceSlots(running), kv);
         _batch = new BatchToken[schedulerOptions.MaxBatchTokens];
         _logitIndex = new int[schedulerOptions.MaxBatchTokens];
         _maxOutstanding = schedulerOptions.MaxRunningRequests + schedulerOptions.MaxWaitingRequests;
@@ -121,6 +128,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
 
                 Step();
                 Volatile.Write(ref _runningSnapshot, _scheduler.Running.Count);
+                Statistics.RecordSchedule(0, 0, 0, _scheduler.Kv.Usage);
             }
         }
         catch (Exception ex)
@@ -143,10 +151,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
 
         DropCancelled();
         SchedulerOutput output = _scheduler.Schedule();
-        foreach (Request _ in output.Preempted)
-        {
-            Statistics.RecordPreemption();
-        }
+        Statistics.RecordSchedule(output.Preempted.Count, output.PrefixQueries, output.PrefixHits, _scheduler.Kv.Usage);
 
         if (output.Chunks.Count == 0)
         {
@@ -171,7 +176,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             // The backend's cells are fragmented or shared differently than counted: recompute the newest request later.
             if (_scheduler.PreemptLast() is not null)
             {
-                Statistics.RecordPreemption();
+                Statistics.RecordSchedule(1, 0, 0, _scheduler.Kv.Usage);
             }
 
             return;
@@ -189,6 +194,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             ScheduledChunk chunk = output.Chunks[i];
             Request request = chunk.Request;
             request.NumComputed += chunk.TokenCount;
+            _scheduler.Kv.CommitComputed(request);
             if (request.PendingTokens == 0)
             {
                 OnTokenSampled(request, request.Sampler!.Sample(_logitIndex[i]));

@@ -2,7 +2,7 @@ using LocalLlm.Server.Hosting;
 using LocalLlm.Server.Models;
 using LocalLlm.Server.OpenAi;
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(args);
+WebApplicationBuilder builder = WebApplication.CreateBuilder(ServerOptions.ExpandSwitches(args));
 // --urls, ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS win; otherwise serve where llama-server does.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
 {

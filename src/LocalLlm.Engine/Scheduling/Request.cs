@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using LocalLlm.Engine.Backend;
+using LocalLlm.Engine.Kv;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Engine.Text;
 
@@ -62,6 +63,18 @@ internal sealed class Request
     public long AdmissionOrder { get; set; }
 
     public int Preemptions { get; set; }
+
+    /// <summary>KV blocks holding positions [i * blockSize, (i + 1) * blockSize) of <see cref="Tokens"/>.</summary>
+    public List<KvBlock> Blocks { get; } = [];
+
+    /// <summary>Chained hashes of the full blocks of <see cref="Tokens"/>, computed once as blocks fill.</summary>
+    public List<ulong> BlockHashes { get; } = [];
+
+    /// <summary>Leading blocks already offered to the prefix cache.</summary>
+    public int CommittedBlocks { get; set; }
+
+    /// <summary>Prompt tokens found in the prefix cache at first admission (reported as cached_tokens).</summary>
+    public int CachedPromptTokens { get; set; } = -1;
 
     public ITokenSampler? Sampler { get; set; }
 

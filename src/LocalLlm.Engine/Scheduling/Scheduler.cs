@@ -1,3 +1,5 @@
+using LocalLlm.Engine.Kv;
+
 namespace LocalLlm.Engine.Scheduling;
 
 /// <summary>One step's work: how many tokens of each request go into the batch, in batch order.</summary>
@@ -11,38 +13,43 @@ internal sealed class SchedulerOutput
 
     public int TotalTokens { get; set; }
 
+    /// <summary>Prompt tokens looked up in the prefix cache this step, and how many were found.</summary>
+    public int PrefixQueries { get; set; }
+
+    public int PrefixHits { get; set; }
+
     public void Clear()
     {
         Chunks.Clear();
         Preempted.Clear();
         TotalTokens = 0;
+        PrefixQueries = 0;
+        PrefixHits = 0;
     }
 }
 
 /// <summary>
 /// Decides, every step, which requests run and how many tokens each computes, under a token budget and the KV
-/// capacity. Running requests go first (one token each when decoding, a chunk when prefilling), then waiting ones in
-/// arrival order. When KV cells run out it preempts the most recently admitted request: its cells are released and it
-/// returns to the head of the queue to be recomputed later. Only the scheduler preempts.
+/// blocks available. Running requests go first (one token each when decoding, a chunk when prefilling), then waiting
+/// ones in arrival order, each first looked up in the prefix cache. When blocks run out it preempts the most recently
+/// admitted request: its blocks are freed (cached ones stay findable) and it returns to the head of the queue, to be
+/// recomputed later with the tokens it already generated. Only the scheduler preempts.
 /// </summary>
 internal sealed class Scheduler
 {
     private readonly SchedulerOptions _options;
     private readonly SequenceSlots _slots;
-    private readonly int _kvCapacity;
-    private readonly Action<Request> _releaseMemory;
+    private readonly KvCacheManager _kv;
     private readonly List<Request> _running = [];
     private readonly LinkedList<Request> _waiting = new();
     private readonly SchedulerOutput _output = new();
     private long _admissions;
 
-    /// <param name="releaseMemory">Drops a request's KV cells; called before its sequence id is reused.</param>
-    public Scheduler(SchedulerOptions options, int sequenceCount, int kvCapacity, Action<Request> releaseMemory)
+    public Scheduler(SchedulerOptions options, SequenceSlots slots, KvCacheManager kv)
     {
         _options = options;
-        _slots = new SequenceSlots(Math.Min(sequenceCount, options.MaxRunningRequests));
-        _kvCapacity = kvCapacity;
-        _releaseMemory = releaseMemory;
+        _slots = slots;
+        _kv = kv;
     }
 
     public IReadOnlyList<Request> Running => _running;
@@ -53,24 +60,7 @@ internal sealed class Scheduler
 
     public bool HasWork => _running.Count > 0 || _waiting.Count > 0;
 
-    /// <summary>KV cells held by running requests.</summary>
-    public int UsedKvCells
-    {
-        get
-        {
-            int used = 0;
-            foreach (Request request in _running)
-            {
-                used += request.NumComputed;
-            }
-
-            return used;
-        }
-    }
-
-    public int KvCapacity => _kvCapacity;
-
-    public bool CanQueue => _waiting.Count < _options.MaxWaitingRequests;
+    public KvCacheManager Kv => _kv;
 
     public void Add(Request request)
     {
@@ -82,16 +72,13 @@ internal sealed class Scheduler
     {
         _output.Clear();
         int budget = _options.MaxBatchTokens;
-        int free = _kvCapacity - UsedKvCells;
-
         for (int i = 0; i < _running.Count && budget > 0; i++)
         {
             Request request = _running[i];
             int count = Math.Min(Math.Min(request.PendingTokens, budget), _options.PrefillChunkTokens);
-            while (count > free && _running.Count > 0)
+            while (!_kv.TryAllocate(request, count, []))
             {
                 Request victim = _running[^1];
-                free += victim.NumComputed;
                 Preempt(victim);
                 if (ReferenceEquals(victim, request))
                 {
@@ -106,32 +93,20 @@ internal sealed class Scheduler
 
             _output.Chunks.Add(new ScheduledChunk(request, count));
             budget -= count;
-            free -= count;
         }
 
         // Admitting while preempting would evict what was just admitted.
         if (_output.Preempted.Count == 0)
         {
-            int watermark = (int)(_kvCapacity * _options.AdmissionWatermark);
+            int keepFree = (int)(_kv.TotalBlocks * _options.AdmissionWatermark);
             while (_waiting.First is { } node && budget > 0 && _slots.Available > 0)
             {
-                Request request = node.Value;
-                int count = Math.Min(Math.Min(request.PendingTokens, budget), _options.PrefillChunkTokens);
-                if (count + watermark > free && _running.Count > 0)
-                {
-                    break;
-                }
-
-                if (count > free)
+                if (!TryAdmit(node.Value, ref budget, _running.Count > 0 ? keepFree : 0))
                 {
                     break;
                 }
 
                 _waiting.RemoveFirst();
-                Admit(request);
-                _output.Chunks.Add(new ScheduledChunk(request, count));
-                budget -= count;
-                free -= count;
             }
         }
 
@@ -158,7 +133,7 @@ internal sealed class Scheduler
         if (request.Status == RequestStatus.Running)
         {
             _running.Remove(request);
-            ReleaseSequence(request);
+            Release(request);
         }
         else if (request.Status == RequestStatus.Waiting)
         {
@@ -168,18 +143,38 @@ internal sealed class Scheduler
         request.Status = RequestStatus.Finished;
     }
 
-    private void Admit(Request request)
+    private bool TryAdmit(Request request, ref int budget, int keepFree)
     {
+        List<KvBlock> hits = _kv.FindCachedPrefix(request);
+        int cached = hits.Count * _kv.BlockSize;
+        int count = Math.Min(Math.Min(request.PendingTokens - cached, budget), _options.PrefillChunkTokens);
         request.SequenceId = _slots.Take();
+        if (!_kv.TryAllocate(request, count, hits, keepFree))
+        {
+            _slots.Return(request.SequenceId);
+            request.SequenceId = -1;
+            return false;
+        }
+
+        if (request.CachedPromptTokens < 0)
+        {
+            request.CachedPromptTokens = Math.Min(cached, request.PromptLength);
+            _output.PrefixQueries += request.PromptLength;
+            _output.PrefixHits += request.CachedPromptTokens;
+        }
+
         request.Status = RequestStatus.Running;
         request.AdmissionOrder = ++_admissions;
         _running.Add(request);
+        _output.Chunks.Add(new ScheduledChunk(request, count));
+        budget -= count;
+        return true;
     }
 
     private void Preempt(Request request)
     {
         _running.Remove(request);
-        ReleaseSequence(request);
+        Release(request);
         request.NumComputed = 0;
         request.Preemptions++;
         request.Status = RequestStatus.Waiting;
@@ -187,9 +182,9 @@ internal sealed class Scheduler
         _output.Preempted.Add(request);
     }
 
-    private void ReleaseSequence(Request request)
+    private void Release(Request request)
     {
-        _releaseMemory(request);
+        _kv.Free(request);
         _slots.Return(request.SequenceId);
         request.SequenceId = -1;
     }

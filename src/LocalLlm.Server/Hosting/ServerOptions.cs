@@ -20,6 +20,18 @@ internal sealed record ServerOptions
 
     public int? Threads { get; init; }
 
+    /// <summary>--block-size N: tokens per KV block (allocation and prefix-caching unit).</summary>
+    public int? BlockSize { get; init; }
+
+    /// <summary>--prefill-chunk N: most prompt tokens of one request per step.</summary>
+    public int? PrefillChunk { get; init; }
+
+    /// <summary>--max-queue N: waiting requests beyond this are answered 429.</summary>
+    public int? MaxQueue { get; init; }
+
+    /// <summary>--no-prefix-caching: compute every prompt in full (for comparisons).</summary>
+    public bool DisablePrefixCaching { get; init; }
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -29,7 +41,15 @@ internal sealed record ServerOptions
         ContextSize = ReadInt(configuration, "ctx-size"),
         BatchSize = ReadInt(configuration, "batch-size"),
         Threads = ReadInt(configuration, "threads"),
+        BlockSize = ReadInt(configuration, "block-size"),
+        PrefillChunk = ReadInt(configuration, "prefill-chunk"),
+        MaxQueue = ReadInt(configuration, "max-queue"),
+        DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
     };
+
+    /// <summary>Boolean flags given bare (`--no-prefix-caching`) become `--flag=true`, which configuration understands.</summary>
+    public static string[] ExpandSwitches(string[] args) =>
+        args.Select(a => a is "--no-prefix-caching" ? a + "=true" : a).ToArray();
 
     private static int? ReadInt(IConfiguration configuration, string key)
     {

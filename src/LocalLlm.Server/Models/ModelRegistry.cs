@@ -56,12 +56,15 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
 
     private ModelHost Load(ModelEntry entry)
     {
-        int parallel = options.Parallel ?? entry.Parallel ?? 8;
+        int parallel = Math.Min(options.Parallel ?? entry.Parallel ?? 8, LlamaCppOptions.MaxSequenceLimit - 1);
+
+        // Sequence ids past the running ones hold the prefix cache of finished requests.
+        int cacheHolders = Math.Min(LlamaCppOptions.MaxSequenceLimit - parallel, 64);
         var backendOptions = new LlamaCppOptions
         {
             ModelPath = entry.Path,
             ContextSize = options.ContextSize ?? entry.ContextSize ?? 8192,
-            MaxSequences = parallel,
+            MaxSequences = parallel + cacheHolders,
             BatchSize = options.BatchSize ?? entry.BatchSize ?? 512,
             Threads = options.Threads ?? entry.Threads,
         };
@@ -71,7 +74,15 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
             var engineOptions = new EngineOptions
             {
                 ModelId = entry.Id,
-                Scheduler = new SchedulerOptions { MaxRunningRequests = parallel, MaxBatchTokens = backendOptions.BatchSize },
+                BlockSize = options.BlockSize ?? 16,
+                EnablePrefixCaching = !options.DisablePrefixCaching,
+                Scheduler = new SchedulerOptions
+                {
+                    MaxRunningRequests = parallel,
+                    MaxBatchTokens = backendOptions.BatchSize,
+                    PrefillChunkTokens = options.PrefillChunk ?? 256,
+                    MaxWaitingRequests = options.MaxQueue ?? 1024,
+                },
             };
             var engine = new LlmEngine(backend, engineOptions, loggerFactory.CreateLogger<LlmEngine>());
             LogLoaded(entry.Id, entry.Path, backend.Info.Architecture, backend.Info.ParameterCount, backendOptions.ContextSize, parallel);

@@ -55,7 +55,7 @@ public sealed class SchedulerTests
         scheduler.Add(older);
         scheduler.Add(newer);
         Complete(scheduler.Schedule());
-        Assert.Equal(39, scheduler.UsedKvCells);
+        Assert.Equal(39, scheduler.Kv.TotalBlocks - scheduler.Kv.FreeBlocks);
         int newerSequence = newer.SequenceId;
 
         SchedulerOutput output = scheduler.Schedule();
@@ -108,7 +108,8 @@ public sealed class SchedulerTests
 
                 SchedulerOutput output = scheduler.Schedule();
                 Assert.True(output.TotalTokens <= 64);
-                Assert.True(scheduler.UsedKvCells + output.TotalTokens <= capacity, "scheduled beyond KV capacity");
+                Assert.True(scheduler.Kv.FreeBlocks >= 0, "scheduled beyond KV capacity");
+                Assert.Equal(capacity - scheduler.Kv.FreeBlocks, scheduler.Running.Sum(r => r.Blocks.Count));
                 int[] sequences = scheduler.Running.Select(r => r.SequenceId).ToArray();
                 Assert.Equal(sequences.Length, sequences.Distinct().Count());
                 Assert.All(sequences, s => Assert.InRange(s, 0, 7));
@@ -131,7 +132,18 @@ public sealed class SchedulerTests
             PrefillChunkTokens = chunk,
             AdmissionWatermark = watermark,
         };
-        return new Scheduler(options, sequences, kvCapacity, r => _released.Add(r.SequenceId));
+        var kv = new LocalLlm.Engine.Kv.KvCacheManager(kvCapacity, blockSize: 1, prefixCaching: false, new RecordingCells(_released), []);
+        return new Scheduler(options, new SequenceSlots(sequences), kv);
+    }
+
+    /// <summary>Blocks of one token make block counts equal cell counts, so capacities read as tokens.</summary>
+    private sealed class RecordingCells(List<int> released) : LocalLlm.Engine.Kv.IKvCells
+    {
+        public void Share(int source, int target, int fromPos, int toPos)
+        {
+        }
+
+        public void Drop(int sequence, int fromPos, int toPos) => released.Add(sequence);
     }
 
     private static Request NewRequest(int promptTokens, int? maxTokens = null)
