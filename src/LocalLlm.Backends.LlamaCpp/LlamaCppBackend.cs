@@ -193,8 +193,10 @@ public sealed partial class LlamaCppBackend : IModelBackend
         _model.Dispose();
     }
 
-    /// <summary>Copy of the logits of batch token <paramref name="batchIndex"/> of the last successful decode.</summary>
-    internal unsafe float[] GetLogits(int batchIndex)
+    /// <inheritdoc />
+    public unsafe ReadOnlySpan<float> GetLogits(int batchIndex) => new(LogitsPointer(batchIndex), Info.VocabularySize);
+
+    private unsafe float* LogitsPointer(int batchIndex)
     {
         ThrowIfNoLogits(batchIndex);
         var logits = LlamaNative.llama_get_logits_ith(_context, batchIndex);
@@ -203,7 +205,7 @@ public sealed partial class LlamaCppBackend : IModelBackend
             throw new LlamaException($"llama.cpp has no logits for batch index {batchIndex}.");
         }
 
-        return new ReadOnlySpan<float>(logits, Info.VocabularySize).ToArray();
+        return logits;
     }
 
     internal void ThrowIfNoLogits(int batchIndex)

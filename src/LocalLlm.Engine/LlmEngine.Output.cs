@@ -7,7 +7,7 @@ namespace LocalLlm.Engine;
 
 public sealed partial class LlmEngine
 {
-    private void OnTokenSampled(Request request, int token)
+    private void OnTokenSampled(Request request, int token, TokenLogprob? logprob)
     {
         request.Tokens.Add(token);
         Statistics.RecordGenerated();
@@ -18,28 +18,30 @@ public sealed partial class LlmEngine
 
         if (!request.Source.IgnoreEos && _backend.Tokenizer.IsEndOfGeneration(token))
         {
-            Finish(request, FinishReason.Stop, newTokens: 1);
+            // The end-of-generation token is not part of the output, so neither is its log probability.
+            Finish(request, FinishReason.Stop, newTokens: 1, token: token);
             return;
         }
 
         string text = request.Stops.Push(request.Detokenizer.Append(_backend.Tokenizer.TokenBytes(token)));
         if (request.Stops.Stopped)
         {
-            Finish(request, FinishReason.Stop, newTokens: 1, text);
+            Finish(request, FinishReason.Stop, newTokens: 1, text, token: token, logprob: logprob);
             return;
         }
 
         if (request.Tokens.Count >= request.TokenLimit)
         {
-            Finish(request, FinishReason.Length, newTokens: 1, text);
+            Finish(request, FinishReason.Length, newTokens: 1, text, token: token, logprob: logprob);
             return;
         }
 
-        request.Emit(new GenerationEvent(text, 1));
+        request.Emit(new GenerationEvent(text, 1) { Token = token, Logprob = logprob });
     }
 
     /// <summary>Ends a request: releases what it holds, flushes held-back text and sends the final update.</summary>
-    private void Finish(Request request, FinishReason reason, int newTokens = 0, string text = "", string? error = null)
+    private void Finish(
+        Request request, FinishReason reason, int newTokens = 0, string text = "", string? error = null, int token = -1, TokenLogprob? logprob = null)
     {
         _scheduler.Finish(request);
         request.Sampler?.Dispose();
@@ -51,7 +53,7 @@ public sealed partial class LlmEngine
         }
 
         var usage = new GenerationUsage(request.PromptLength, request.OutputCount, Math.Max(request.CachedPromptTokens, 0));
-        request.Emit(new GenerationEvent(text, newTokens, reason, usage, error));
+        request.Emit(new GenerationEvent(text, newTokens, reason, usage, error) { Token = token, Logprob = logprob });
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
         Statistics.RecordFinished(request.PromptLength, reason == FinishReason.Abort);

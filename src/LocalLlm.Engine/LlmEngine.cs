@@ -197,7 +197,11 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             _scheduler.Kv.CommitComputed(request);
             if (request.PendingTokens == 0)
             {
-                OnTokenSampled(request, request.Sampler!.Sample(_logitIndex[i]));
+                int token = request.Sampler!.Sample(_logitIndex[i]);
+                TokenLogprob? logprob = request.Source.TopLogprobs is int top
+                    ? Text.Logprobs.Compute(_backend.GetLogits(_logitIndex[i]), token, top)
+                    : null;
+                OnTokenSampled(request, token, logprob);
             }
         }
     }

@@ -35,14 +35,14 @@ public sealed class DecodeTests : IDisposable
 
         var batch = Prompt(a, sequence: 0).Concat(Prompt(b, sequence: 1)).ToArray();
         Assert.Equal(DecodeStatus.Ok, _backend.Decode(batch));
-        var batchedA = _backend.GetLogits(a.Length - 1);
-        var batchedB = _backend.GetLogits(batch.Length - 1);
+        var batchedA = _backend.GetLogits(a.Length - 1).ToArray();
+        var batchedB = _backend.GetLogits(batch.Length - 1).ToArray();
 
         _backend.ClearMemory();
         Assert.Equal(DecodeStatus.Ok, _backend.Decode(Prompt(a, sequence: 0)));
-        var aloneA = _backend.GetLogits(a.Length - 1);
+        var aloneA = _backend.GetLogits(a.Length - 1).ToArray();
         Assert.Equal(DecodeStatus.Ok, _backend.Decode(Prompt(b, sequence: 1)));
-        var aloneB = _backend.GetLogits(b.Length - 1);
+        var aloneB = _backend.GetLogits(b.Length - 1).ToArray();
 
         AssertClose(aloneA, batchedA);
         AssertClose(aloneB, batchedB);
@@ -69,9 +69,9 @@ public sealed class DecodeTests : IDisposable
         ];
         Assert.Equal(DecodeStatus.Ok, _backend.Decode(step));
 
-        var own = _backend.GetLogits(0);
-        AssertClose(own, _backend.GetLogits(1));
-        AssertClose(own, _backend.GetLogits(2));
+        var own = _backend.GetLogits(0).ToArray();
+        AssertClose(own, _backend.GetLogits(1).ToArray());
+        AssertClose(own, _backend.GetLogits(2).ToArray());
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class DecodeTests : IDisposable
 
         Assert.Equal(DecodeStatus.NoKvSlot, status);
         Assert.Equal(255, backend.SequenceMaxPosition(0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => backend.GetLogits(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.GetLogits(0).ToArray());
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public sealed class SamplerTests : IDisposable
 
         var token = sampler.Sample(prompt.Length - 1);
 
-        var logits = _backend.GetLogits(prompt.Length - 1);
+        var logits = _backend.GetLogits(prompt.Length - 1).ToArray();
         Assert.Equal(Array.IndexOf(logits, logits.Max()), token);
     }
 
@@ -72,7 +72,7 @@ public sealed class SamplerTests : IDisposable
     {
         var prompt = Tokens("hello world");
         Assert.Equal(DecodeStatus.Ok, _backend.Decode(DecodeTests.Prompt(prompt, 0)));
-        var logits = _backend.GetLogits(prompt.Length - 1);
+        var logits = _backend.GetLogits(prompt.Length - 1).ToArray();
         var weakest = Array.IndexOf(logits, logits.Min());
 
         using var sampler = _backend.CreateSampler(SamplingParams.Greedy, new Dictionary<int, float> { [weakest] = 1000f });

@@ -13,7 +13,7 @@ namespace LocalLlm.Server.Tests;
 /// The real server on a loopback port (Kestrel, not an in-memory host, so streaming and disconnects behave as they
 /// do for real clients), serving the forge's tiny test model.
 /// </summary>
-public sealed class ServerFixture : IDisposable
+public class ServerFixture : IDisposable
 {
     public const string ModelId = "tiny-test";
     public const int ContextSize = 4096;
@@ -22,15 +22,23 @@ public sealed class ServerFixture : IDisposable
     private readonly WebApplicationFactory<Program> _factory;
 
     public ServerFixture()
+        : this(new Dictionary<string, string> { ["parallel"] = "16", ["ctx-size"] = "4096" })
+    {
+    }
+
+    protected ServerFixture(IReadOnlyDictionary<string, string> settings)
     {
         string modelPath = ForgeCache.GetOrCreate(TinyModelSpec.Test);
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
         {
             builder.UseSetting("model", modelPath);
             builder.UseSetting("alias", ModelId);
-            builder.UseSetting("parallel", Parallel.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("ctx-size", ContextSize.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("threads", "2");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+            foreach ((string key, string value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         });
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -52,6 +60,7 @@ public sealed class ServerFixture : IDisposable
     {
         Http.Dispose();
         _factory.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private OpenAIClientOptions Options() => new() { Endpoint = new Uri(BaseAddress, "/v1"), NetworkTimeout = TimeSpan.FromMinutes(2) };

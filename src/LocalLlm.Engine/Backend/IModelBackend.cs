@@ -16,6 +16,12 @@ public interface IModelBackend : IDisposable
     /// </summary>
     DecodeStatus Decode(ReadOnlySpan<BatchToken> tokens);
 
+    /// <summary>
+    /// The raw logits of the batch token at <paramref name="batchIndex"/> of the last Decode (one per vocabulary entry).
+    /// Valid until the next Decode.
+    /// </summary>
+    ReadOnlySpan<float> GetLogits(int batchIndex);
+
     /// <summary>A per-sequence sampler: seed, penalties and grammar state belong to one request.</summary>
     ITokenSampler CreateSampler(SamplingParams sampling);
 

@@ -24,4 +24,13 @@ public readonly record struct GenerationUsage(int PromptTokens, int CompletionTo
 public sealed record GenerationEvent(string Text, int NewTokens, FinishReason? Finish = null, GenerationUsage Usage = default, string? Error = null)
 {
     public bool IsFinal => Finish is not null;
+
+    /// <summary>The token this update generated; -1 on a final update that generated none.</summary>
+    public int Token { get; init; } = -1;
+
+    /// <summary>Set when the request asked for log probabilities and this update generated a token.</summary>
+    public TokenLogprob? Logprob { get; init; }
 }
+
+/// <summary>A token's log probability and the most likely alternatives at its position, most likely first.</summary>
+public sealed record TokenLogprob(int Token, float Logprob, IReadOnlyList<(int Token, float Logprob)> Top);

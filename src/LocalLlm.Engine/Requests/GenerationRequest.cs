@@ -17,6 +17,12 @@ public sealed record GenerationRequest
     /// <summary>Texts that end generation; they are never part of the output.</summary>
     public IReadOnlyList<string> StopSequences { get; init; } = [];
 
+    /// <summary>
+    /// Null: no log probabilities. Otherwise each generated token reports its log probability under the model's raw
+    /// distribution, with this many most likely alternatives (0 to 20).
+    /// </summary>
+    public int? TopLogprobs { get; init; }
+
     /// <summary>Keeps generating past end-of-generation tokens (benchmarks).</summary>
     public bool IgnoreEos { get; init; }
 }
