@@ -78,6 +78,12 @@ public sealed partial class LlamaCppBackend : IModelBackend
             // Always unified: the engine shares prompt prefixes between sequences through llama_memory_seq_cp.
             contextParams.KvUnified = true;
             context = SafeLlamaContextHandle.Create(model, contextParams);
+            using (SafeGgmlThreadpoolHandle threadpool = SafeGgmlThreadpoolHandle.Create(options.EffectiveThreads, options.Poll))
+            {
+                // The context keeps its own reference; this one only guards the time until it is attached.
+                context.AttachThreadpool(threadpool);
+            }
+
             var backend = new LlamaCppBackend(model, context, options);
             if (logger is not null)
             {

@@ -24,6 +24,12 @@ public sealed record LlamaCppOptions
     /// <summary>Compute threads; null uses one per logical processor.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// How hard idle compute threads spin waiting for the next decode (0 to 100; llama.cpp's own default is 50).
+    /// 0 lets them sleep, which leaves the cores to other work between steps.
+    /// </summary>
+    public uint Poll { get; init; } = 50;
+
     /// <summary>Layers offloaded to a GPU backend when one is loaded; negative means all. No effect on CPU-only builds.</summary>
     public int GpuLayers { get; init; } = -1;
 

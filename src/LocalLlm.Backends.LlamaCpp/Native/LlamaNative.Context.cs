@@ -52,4 +52,8 @@ internal static unsafe partial class LlamaNative
     /// <returns>The memory owned by (and valid as long as) the context.</returns>
     [LibraryImport(LibraryName)]
     public static partial nint llama_get_memory(SafeLlamaContextHandle ctx);
+
+    /// <summary>Makes the context compute on these pools instead of creating its own; the pools must outlive the context.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial void llama_attach_threadpool(nint ctx, nint threadpool, nint threadpool_batch);
 }

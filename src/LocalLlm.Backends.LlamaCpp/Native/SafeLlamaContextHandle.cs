@@ -10,6 +10,7 @@ namespace LocalLlm.Backends.LlamaCpp.Native;
 internal sealed class SafeLlamaContextHandle : SafeHandleZeroOrMinusOneIsInvalid
 {
     private readonly SafeLlamaModelHandle _model;
+    private SafeGgmlThreadpoolHandle? _threadpool;
 
     private SafeLlamaContextHandle(SafeLlamaModelHandle model)
         : base(ownsHandle: true)
@@ -49,9 +50,19 @@ internal sealed class SafeLlamaContextHandle : SafeHandleZeroOrMinusOneIsInvalid
         }
     }
 
+    /// <summary>Computes on <paramref name="threadpool"/>, which stays alive until after <c>llama_free</c>.</summary>
+    public void AttachThreadpool(SafeGgmlThreadpoolHandle threadpool)
+    {
+        bool added = false;
+        threadpool.DangerousAddRef(ref added);
+        _threadpool = threadpool;
+        LlamaNative.llama_attach_threadpool(handle, threadpool.DangerousGetHandle(), threadpool.DangerousGetHandle());
+    }
+
     protected override bool ReleaseHandle()
     {
         LlamaNative.llama_free(handle);
+        _threadpool?.DangerousRelease();
         _model.DangerousRelease();
         return true;
     }

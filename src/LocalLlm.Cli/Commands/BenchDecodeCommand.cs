@@ -19,8 +19,9 @@ internal static class BenchDecodeCommand
         var promptLength = new Option<int>("--prompt-len") { Description = "Prompt tokens per sequence", DefaultValueFactory = _ => 64 };
         var generate = new Option<int>("--gen") { Description = "Decode steps timed", DefaultValueFactory = _ => 128 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all)" };
+        var poll = new Option<int>("--poll") { Description = "0..100: how hard idle compute threads spin between decodes", DefaultValueFactory = _ => 50 };
         var repeats = new Option<int>("--repeats") { Description = "Runs per batch size; the median is reported", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench-decode", "Raw llama_decode tokens/s of a model at given batch sizes") { model, batches, promptLength, generate, threads, repeats };
+        var command = new Command("bench-decode", "Raw llama_decode tokens/s of a model at given batch sizes") { model, batches, promptLength, generate, threads, repeats, poll };
         command.SetAction(result =>
         {
             int[] sizes = result.GetValue(batches)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -33,6 +34,7 @@ internal static class BenchDecodeCommand
                 ContextSize = sizes.Max() * (prompt + steps + 1),
                 BatchSize = Math.Max(512, sizes.Max()),
                 Threads = result.GetValue(threads),
+                Poll = (uint)result.GetValue(poll),
             });
             Console.WriteLine($"model: {backend.Info.Description}, {backend.Info.ParameterCount:N0} parameters, threads: {result.GetValue(threads)?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
             Console.WriteLine("| sequences | prefill tok/s | decode tok/s (median) | runs |");

@@ -20,6 +20,9 @@ internal sealed record ServerOptions
 
     public int? Threads { get; init; }
 
+    /// <summary>--poll N: 0..100, how hard idle compute threads spin between decodes (llama.cpp's default is 50).</summary>
+    public int? Poll { get; init; }
+
     /// <summary>--block-size N: tokens per KV block (allocation and prefix-caching unit).</summary>
     public int? BlockSize { get; init; }
 
@@ -42,6 +45,7 @@ internal sealed record ServerOptions
         BatchSize = ReadInt(configuration, "batch-size"),
         Threads = ReadInt(configuration, "threads"),
         BlockSize = ReadInt(configuration, "block-size"),
+        Poll = configuration["poll"] is { } poll ? int.Parse(poll, System.Globalization.CultureInfo.InvariantCulture) : null,
         PrefillChunk = ReadInt(configuration, "prefill-chunk"),
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),

@@ -67,6 +67,7 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
             MaxSequences = parallel + cacheHolders,
             BatchSize = options.BatchSize ?? entry.BatchSize ?? 512,
             Threads = options.Threads ?? entry.Threads,
+            Poll = (uint)Math.Clamp(options.Poll ?? 50, 0, 100),
         };
         LlamaCppBackend backend = LlamaCppBackend.Load(backendOptions, loggerFactory.CreateLogger<LlamaCppBackend>());
         try
