@@ -51,9 +51,23 @@ internal sealed record ServerOptions
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
     };
 
-    /// <summary>Boolean flags given bare (`--no-prefix-caching`) become `--flag=true`, which configuration understands.</summary>
-    public static string[] ExpandSwitches(string[] args) =>
-        args.Select(a => a is "--no-prefix-caching" ? a + "=true" : a).ToArray();
+    private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)
+    {
+        ["-m"] = "--model",
+        ["-a"] = "--alias",
+        ["-c"] = "--ctx-size",
+        ["-np"] = "--parallel",
+        ["-b"] = "--batch-size",
+        ["-t"] = "--threads",
+    };
+
+    /// <summary>
+    /// llama-server's short flags (`-m`, `-c`, `-np`, ...) become their long names, and boolean flags given bare
+    /// (`--no-prefix-caching`) become `--flag=true`, which configuration understands.
+    /// </summary>
+    public static string[] ExpandSwitches(string[] args) => args
+        .Select(a => ShortFlags.GetValueOrDefault(a) ?? (a is "--no-prefix-caching" ? a + "=true" : a))
+        .ToArray();
 
     private static int? ReadInt(IConfiguration configuration, string key)
     {

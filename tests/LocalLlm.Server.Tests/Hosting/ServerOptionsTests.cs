@@ -1,0 +1,32 @@
+using LocalLlm.Server.Hosting;
+using Microsoft.Extensions.Configuration;
+
+namespace LocalLlm.Server.Tests.Hosting;
+
+public sealed class ServerOptionsTests
+{
+    [Fact]
+    public void FromConfiguration_LlamaServerShortFlagsAndBareSwitch_ReadAsLongOptions()
+    {
+        string[] args = ServerOptions.ExpandSwitches(["-m", "/models/q.gguf", "-c", "16384", "-np", "4", "--no-prefix-caching", "--block-size", "32"]);
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+
+        ServerOptions options = ServerOptions.FromConfiguration(configuration);
+
+        Assert.Equal("/models/q.gguf", options.ModelPath);
+        Assert.Equal(16384, options.ContextSize);
+        Assert.Equal(4, options.Parallel);
+        Assert.Equal(32, options.BlockSize);
+        Assert.True(options.DisablePrefixCaching);
+    }
+
+    [Fact]
+    public void FromConfiguration_NonPositiveNumber_ThrowsNamingTheFlag()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandLine(["--parallel", "0"]).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => ServerOptions.FromConfiguration(configuration));
+
+        Assert.Contains("--parallel", error.Message, StringComparison.Ordinal);
+    }
+}
