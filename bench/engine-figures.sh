@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Prints, in one run, the engine figures the project tracks on a ~100M-parameter forge model (Q4_K_M):
+#   raw llama_decode tokens/s (no server), serving overhead at 1 stream, batching at 32 streams,
+#   prefix caching (TTFT with a shared ~1,000-token prompt, caching on vs off) and 128 concurrent streams.
+# Usage: bench/engine-figures.sh   (MODEL=path.gguf THREADS=n PORT=n to override)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+MODEL=${MODEL:-artifacts/bench/bench100m-q4km.gguf}
+THREADS=${THREADS:-$(nproc)}
+PORT=${PORT:-8181}
+OUTPUT_LEN=${OUTPUT_LEN:-128}
+URL="http://127.0.0.1:$PORT"
+
+dotnet build -c Release -v q src/LocalLlm.Cli >/dev/null
+dotnet build -c Release -v q src/LocalLlm.Server >/dev/null
+localllm() { dotnet run -c Release --no-build --project src/LocalLlm.Cli -- "$@"; }
+
+if [ ! -f "$MODEL" ]; then
+  mkdir -p "$(dirname "$MODEL")"
+  localllm forge --preset bench100m --quant q4_k_m --out "$MODEL"
+fi
+id=$(basename "$MODEL" .gguf)
+
+server_pid=""
+start_server() {
+  dotnet run -c Release --no-build --project src/LocalLlm.Server -- --model "$MODEL" --threads "$THREADS" \
+    --urls "$URL" --ctx-size 32768 "$@" >/tmp/localllm-figures-server.log 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 120); do curl -sf "$URL/health" >/dev/null && return 0; sleep 0.5; done
+  echo "server did not start; see /tmp/localllm-figures-server.log" >&2; exit 1
+}
+stop_server() { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null || true; }
+trap stop_server EXIT
+
+echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "## raw llama_decode (no server)"
+localllm bench-decode --model "$MODEL" --batch 1,32 --gen "$OUTPUT_LEN" --threads "$THREADS" | grep '^|'
+
+echo "## through the server: 1, 32 and 128 concurrent streams"
+start_server --parallel 128
+for level in "1 4" "32 64" "128 128"; do
+  set -- $level
+  localllm bench --base-url "$URL" --model "$id" --concurrency "$1" --num-prompts "$2" --output-len "$OUTPUT_LEN" --input-len 32 | grep '^|'
+done
+
+echo "## prefix caching on: 8 clients sharing a ~1,000-token prompt"
+localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len 1000 | grep '^|'
+stop_server
+
+echo "## prefix caching off: the same workload"
+start_server --parallel 128 --no-prefix-caching
+localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len 1000 | grep '^|'
