@@ -110,6 +110,35 @@ internal sealed class KvCacheManager
         return true;
     }
 
+    /// <summary>
+    /// True when the block after the request's cached prefix is being computed right now by a running request:
+    /// admitting the request a few steps later lets it share that block instead of computing it again.
+    /// </summary>
+    public bool WillBeCached(Request request, int cachedBlocks, IReadOnlyList<Request> running)
+    {
+        if (!_prefixCaching || (request.Tokens.Count - 1) / BlockSize <= cachedBlocks)
+        {
+            return false;
+        }
+
+        ComputeHashes(request, cachedBlocks + 1);
+        ulong next = request.BlockHashes[cachedBlocks];
+        foreach (Request other in running)
+        {
+            int fullPromptBlocks = other.PromptLength / BlockSize;
+            if (other.NumComputed < other.PromptLength && cachedBlocks < fullPromptBlocks && cachedBlocks >= other.CommittedBlocks)
+            {
+                ComputeHashes(other, cachedBlocks + 1);
+                if (other.BlockHashes[cachedBlocks] == next)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>After a successful decode: indexes the blocks that became full so later requests can share them.</summary>
     public void CommitComputed(Request request)
     {

@@ -99,14 +99,21 @@ internal sealed class Scheduler
         if (_output.Preempted.Count == 0)
         {
             int keepFree = (int)(_kv.TotalBlocks * _options.AdmissionWatermark);
-            while (_waiting.First is { } node && budget > 0 && _slots.Available > 0)
+            for (LinkedListNode<Request>? node = _waiting.First; node is not null && budget > 0 && _slots.Available > 0;)
             {
-                if (!TryAdmit(node.Value, ref budget, _running.Count > 0 ? keepFree : 0))
+                LinkedListNode<Request>? next = node.Next;
+                AdmitResult result = TryAdmit(node.Value, ref budget, _running.Count > 0 ? keepFree : 0);
+                if (result == AdmitResult.NoRoom)
                 {
                     break;
                 }
 
-                _waiting.RemoveFirst();
+                if (result == AdmitResult.Admitted)
+                {
+                    _waiting.Remove(node);
+                }
+
+                node = next;
             }
         }
 
@@ -143,9 +150,25 @@ internal sealed class Scheduler
         request.Status = RequestStatus.Finished;
     }
 
-    private bool TryAdmit(Request request, ref int budget, int keepFree)
+    private enum AdmitResult
+    {
+        Admitted,
+
+        /// <summary>Not enough blocks or sequences: admit nothing more this step.</summary>
+        NoRoom,
+
+        /// <summary>Its next prefix block is being computed by a running request; later ones may go first.</summary>
+        Deferred,
+    }
+
+    private AdmitResult TryAdmit(Request request, ref int budget, int keepFree)
     {
         List<KvBlock> hits = _kv.FindCachedPrefix(request);
+        if (_kv.WillBeCached(request, hits.Count, _running))
+        {
+            return AdmitResult.Deferred;
+        }
+
         int cached = hits.Count * _kv.BlockSize;
         int count = Math.Min(Math.Min(request.PendingTokens - cached, budget), _options.PrefillChunkTokens);
         request.SequenceId = _slots.Take();
@@ -153,7 +176,7 @@ internal sealed class Scheduler
         {
             _slots.Return(request.SequenceId);
             request.SequenceId = -1;
-            return false;
+            return AdmitResult.NoRoom;
         }
 
         if (request.CachedPromptTokens < 0)
@@ -168,7 +191,7 @@ internal sealed class Scheduler
         _running.Add(request);
         _output.Chunks.Add(new ScheduledChunk(request, count));
         budget -= count;
-        return true;
+        return AdmitResult.Admitted;
     }
 
     private void Preempt(Request request)

@@ -55,6 +55,24 @@ public sealed class KvCacheManagerTests
     }
 
     [Fact]
+    public void Schedule_SamePrefixArrivingTogether_SecondWaitsForTheFirstsBlocksInsteadOfRecomputing()
+    {
+        var simulation = new KvSimulation(chunk: 8, budget: 24);
+        Request first = simulation.Add(Prompt(family: 0, length: 40, tail: 1), maxTokens: 2);
+        Request second = simulation.Add(Prompt(family: 0, length: 40, tail: 2), maxTokens: 2);
+        Request other = simulation.Add(Prompt(family: 1, length: 12, tail: 0), maxTokens: 2);
+
+        simulation.Step();
+
+        Assert.Equal(RequestStatus.Running, first.Status);
+        Assert.Equal(RequestStatus.Waiting, second.Status);
+        Assert.Equal(RequestStatus.Running, other.Status);
+        simulation.RunToCompletion();
+        Assert.Equal(40, second.CachedPromptTokens);
+        Assert.Equal(0, first.CachedPromptTokens);
+    }
+
+    [Fact]
     public void FindCachedPrefix_WholePromptCached_LeavesTheLastBlockToCompute()
     {
         var simulation = new KvSimulation(chunk: 64, budget: 64);
