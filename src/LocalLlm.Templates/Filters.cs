@@ -35,8 +35,8 @@ internal static partial class Filters
         ["float"] = ToFloat,
         ["abs"] = (_, v, _) => v switch
         {
-            double d => Math.Abs(d),
-            _ => checked(Math.Abs(Py.AsLong(v))),
+            double d => (object)Math.Abs(d),
+            _ => (object)checked(Math.Abs(Py.AsLong(v))),
         },
         ["round"] = Round,
         ["unique"] = Unique,

@@ -144,7 +144,7 @@ internal static partial class Py
     {
         if (IsNumber(a) && IsNumber(b))
         {
-            return IsInteger(a) && IsInteger(b) ? checked(AsLong(a) + AsLong(b)) : AsDouble(a) + AsDouble(b);
+            return IsInteger(a) && IsInteger(b) ? (object)checked(AsLong(a) + AsLong(b)) : AsDouble(a) + AsDouble(b);
         }
 
         if (a is string sa && b is string sb)
@@ -189,9 +189,9 @@ internal static partial class Py
         switch (op)
         {
             case "-":
-                return integral ? checked(AsLong(a) - AsLong(b)) : AsDouble(a) - AsDouble(b);
+                return integral ? (object)checked(AsLong(a) - AsLong(b)) : AsDouble(a) - AsDouble(b);
             case "*":
-                return integral ? checked(AsLong(a) * AsLong(b)) : AsDouble(a) * AsDouble(b);
+                return integral ? (object)checked(AsLong(a) * AsLong(b)) : AsDouble(a) * AsDouble(b);
             case "/":
                 if (AsDouble(b) == 0)
                 {
@@ -205,7 +205,7 @@ internal static partial class Py
                     throw new TemplateRuntimeException("integer division or modulo by zero");
                 }
 
-                return integral ? FloorDiv(AsLong(a), AsLong(b)) : Math.Floor(AsDouble(a) / AsDouble(b));
+                return integral ? (object)FloorDiv(AsLong(a), AsLong(b)) : Math.Floor(AsDouble(a) / AsDouble(b));
             case "%":
                 if (AsDouble(b) == 0)
                 {
@@ -297,10 +297,10 @@ internal static partial class Py
 
     public static object? Negate(object? value) => value switch
     {
-        long l => checked(-l),
-        int i => -(long)i,
-        bool b => b ? -1L : 0L,
-        double d => -d,
+        long l => (object)checked(-l),
+        int i => (object)(-(long)i),
+        bool b => (object)(b ? -1L : 0L),
+        double d => (object)(-d),
         _ => throw new TemplateRuntimeException($"bad operand type for unary -: '{TypeName(value)}'"),
     };
 
