@@ -12,6 +12,8 @@ import jinja2
 from jinja2.ext import loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from snippets import SNIPPETS
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "..", "Fixtures")
 FIXED_NOW = datetime(2026, 1, 2, 3, 4, 5)
@@ -207,7 +209,26 @@ def main():
         with open(os.path.join(HERE, stem + ".golden.json"), "w", encoding="utf-8") as f:
             json.dump({"template": file, "jinja2": jinja2.__version__, "results": results}, f, ensure_ascii=False, indent=1)
             f.write("\n")
-    print(json.dumps(totals))
+    snippets = []
+    for name, source, variables in SNIPPETS:
+        entry = {"name": name, "template": source, "variables": variables}
+        try:
+            entry["status"] = "ok"
+            entry["output"] = render(env, source, variables)
+        except RaisedByTemplate as e:
+            entry["status"] = "raise"
+            entry["message"] = str(e)
+        except Exception as e:  # noqa: BLE001 - recorded, not rendered
+            entry["status"] = "error"
+            entry["message"] = f"{type(e).__name__}: {e}"
+        snippets.append(entry)
+    with open(os.path.join(HERE, "snippets.expected.json"), "w", encoding="utf-8") as f:
+        json.dump(snippets, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    print(json.dumps(totals), sum(1 for s in snippets if s["status"] == "ok"), "snippets ok")
+    for s in snippets:
+        if s["status"] != "ok":
+            print(s["name"], s["status"], s["message"])
 
 
 if __name__ == "__main__":
