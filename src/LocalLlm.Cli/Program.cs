@@ -7,5 +7,6 @@ var root = new RootCommand("localllm: tools for the LocalLlm inference server")
     BenchDecodeCommand.Create(),
     BenchEngineCommand.Create(),
     BenchCommand.Create(),
+    TemplateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
