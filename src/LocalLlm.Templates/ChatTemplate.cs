@@ -31,12 +31,15 @@ public sealed class ChatTemplate
         {
             throw new TemplateException(e.Message, 0, 0, e);
         }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or InvalidOperationException or FormatException or OverflowException)
+        {
+            // A parser defect must still surface as a template error, never as a crash of the caller.
+            throw new TemplateException($"Invalid template: {e.Message}", 0, 0, e);
+        }
     }
 
     public string Render(IDictionary<string, object?> variables) =>
         Render(new TemplateContext(variables as IReadOnlyDictionary<string, object?> ?? new Dictionary<string, object?>(variables, StringComparer.Ordinal)));
-
-    public string Render(IReadOnlyDictionary<string, object?> variables) => Render(new TemplateContext(variables));
 
     /// <summary>Renders; any failure, including the template's own <c>raise_exception</c>, is a <see cref="TemplateException"/>.</summary>
     public string Render(TemplateContext context)
