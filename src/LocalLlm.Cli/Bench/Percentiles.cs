@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LocalLlm.Cli.Bench;
 
 internal static class Percentiles
@@ -18,4 +20,10 @@ internal static class Percentiles
     }
 
     public static double Median(IReadOnlyList<double> values) => Of(values, 50);
+
+    /// <summary>vLLM's key word for a percentile: `99` for 99.0, `99.9` for 99.9 (as in `p99.9_ttft_ms`).</summary>
+    public static string Word(double percentile) =>
+        percentile == Math.Floor(percentile)
+            ? ((int)percentile).ToString(CultureInfo.InvariantCulture)
+            : percentile.ToString("0.###", CultureInfo.InvariantCulture);
 }

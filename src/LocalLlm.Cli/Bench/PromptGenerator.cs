@@ -2,7 +2,10 @@ using System.Text;
 
 namespace LocalLlm.Cli.Bench;
 
-/// <summary>Deterministic prompts of made-up words, so runs against different servers send the same text.</summary>
+/// <summary>
+/// Deterministic prompts of made-up words, so runs against different servers send the same text. Lengths are in
+/// words (a word is one to three tokens for a typical BPE vocabulary); the token counts reported come from the server.
+/// </summary>
 internal static class PromptGenerator
 {
     private static readonly string[] Syllables = ["ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "xe", "zu", "pa", "de", "go", "hi", "ju", "be"];
@@ -11,27 +14,46 @@ internal static class PromptGenerator
     {
         var random = new Random(seed);
         var prompts = new string[count];
-        var text = new StringBuilder();
         for (int i = 0; i < count; i++)
         {
-            text.Clear();
-            for (int w = 0; w < words; w++)
-            {
-                if (w > 0)
-                {
-                    text.Append(' ');
-                }
-
-                int length = random.Next(1, 4);
-                for (int s = 0; s < length; s++)
-                {
-                    text.Append(Syllables[random.Next(Syllables.Length)]);
-                }
-            }
-
-            prompts[i] = text.ToString();
+            prompts[i] = Words(random, words);
         }
 
         return prompts;
+    }
+
+    /// <summary>
+    /// Puts the same <paramref name="prefixWords"/>-word preamble before every prompt, the shape of a shared system
+    /// prompt or document, so a server with prefix caching computes it once. The prefix depends only on the seed.
+    /// </summary>
+    public static string[] WithSharedPrefix(IReadOnlyList<string> prompts, int prefixWords, int seed)
+    {
+        if (prefixWords <= 0)
+        {
+            return prompts.ToArray();
+        }
+
+        string prefix = Words(new Random(unchecked(seed * 31) + 17), prefixWords);
+        return prompts.Select(p => prefix + "\n\n" + p).ToArray();
+    }
+
+    private static string Words(Random random, int words)
+    {
+        var text = new StringBuilder();
+        for (int w = 0; w < words; w++)
+        {
+            if (w > 0)
+            {
+                text.Append(' ');
+            }
+
+            int length = random.Next(1, 4);
+            for (int s = 0; s < length; s++)
+            {
+                text.Append(Syllables[random.Next(Syllables.Length)]);
+            }
+        }
+
+        return text.ToString();
     }
 }
