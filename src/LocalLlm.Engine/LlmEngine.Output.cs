@@ -11,10 +11,15 @@ public sealed partial class LlmEngine
     {
         request.Tokens.Add(token);
         Statistics.RecordGenerated();
-        if (request.FirstTokenTimestamp == 0)
+        long now = Stopwatch.GetTimestamp();
+        bool first = request.FirstTokenTimestamp == 0;
+        _metrics.Token(first, Stopwatch.GetElapsedTime(first ? request.ArrivalTimestamp : request.LastTokenTimestamp, now).TotalSeconds);
+        if (first)
         {
-            request.FirstTokenTimestamp = Stopwatch.GetTimestamp();
+            request.FirstTokenTimestamp = now;
         }
+
+        request.LastTokenTimestamp = now;
 
         if (!request.Source.IgnoreEos && _backend.Tokenizer.IsEndOfGeneration(token))
         {
@@ -57,6 +62,7 @@ public sealed partial class LlmEngine
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
         Statistics.RecordFinished(request.PromptLength, reason == FinishReason.Abort);
+        _metrics.Finished(FinishReasonName(reason), Times(request), request.PromptLength, request.OutputCount);
     }
 
     private void DropCancelled()
@@ -113,6 +119,25 @@ public sealed partial class LlmEngine
         }
     }
 
+    private static string FinishReasonName(FinishReason reason) => reason switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        FinishReason.Abort => "abort",
+        _ => "error",
+    };
+
+    private static Metrics.RequestTimes Times(Request request)
+    {
+        long now = Stopwatch.GetTimestamp();
+        double? Between(long from, long to) => from == 0 || to == 0 ? null : Stopwatch.GetElapsedTime(from, to).TotalSeconds;
+        return new Metrics.RequestTimes(
+            Stopwatch.GetElapsedTime(request.ArrivalTimestamp, now).TotalSeconds,
+            Between(request.ArrivalTimestamp, request.FirstScheduledTimestamp),
+            Between(request.FirstScheduledTimestamp, request.FirstTokenTimestamp),
+            Between(request.FirstTokenTimestamp, now));
+    }
+
     public void Dispose()
     {
         if (_stopping && !_loop.IsAlive)
@@ -124,6 +149,7 @@ public sealed partial class LlmEngine
         _wake.Release();
         _loop.Join();
         _wake.Dispose();
+        _metrics.Dispose();
     }
 
     public ValueTask DisposeAsync()

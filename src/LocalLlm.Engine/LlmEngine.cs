@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Engine.Kv;
+using LocalLlm.Engine.Metrics;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Engine.Scheduling;
 using Microsoft.Extensions.Logging;
@@ -28,6 +29,9 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     private readonly int _maxOutstanding;
     private int _outstanding;
     private int _runningSnapshot;
+    private int _waitingSnapshot;
+    private int _blocksUsedSnapshot;
+    private readonly EngineMetrics _metrics;
     private volatile bool _stopping;
 
     public LlmEngine(IModelBackend backend, EngineOptions options, ILogger<LlmEngine>? logger = null)
@@ -52,6 +56,12 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         _batch = new BatchToken[schedulerOptions.MaxBatchTokens];
         _logitIndex = new int[schedulerOptions.MaxBatchTokens];
         _maxOutstanding = schedulerOptions.MaxRunningRequests + schedulerOptions.MaxWaitingRequests;
+        _metrics = new EngineMetrics(options.ModelId, () => new EngineGauges(
+            Volatile.Read(ref _runningSnapshot),
+            Volatile.Read(ref _waitingSnapshot),
+            Statistics.KvCacheUsage,
+            kv.TotalBlocks,
+            Volatile.Read(ref _blocksUsedSnapshot)));
         _loop = new Thread(Run) { IsBackground = true, Name = $"engine:{options.ModelId}" };
         _loop.Start();
     }
@@ -128,6 +138,8 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
 
                 Step();
                 Volatile.Write(ref _runningSnapshot, _scheduler.Running.Count);
+                Volatile.Write(ref _waitingSnapshot, _scheduler.WaitingCount + _incoming.Count);
+                Volatile.Write(ref _blocksUsedSnapshot, _scheduler.Kv.TotalBlocks - _scheduler.Kv.FreeBlocks);
                 Statistics.RecordSchedule(0, 0, 0, _scheduler.Kv.Usage);
             }
         }
@@ -152,6 +164,15 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         DropCancelled();
         SchedulerOutput output = _scheduler.Schedule();
         Statistics.RecordSchedule(output.Preempted.Count, output.PrefixQueries, output.PrefixHits, _scheduler.Kv.Usage);
+        if (output.Preempted.Count > 0)
+        {
+            _metrics.Preempted(output.Preempted.Count);
+        }
+
+        if (output.PrefixQueries > 0)
+        {
+            _metrics.PrefixLookup(output.PrefixQueries, output.PrefixHits);
+        }
 
         if (output.Chunks.Count == 0)
         {
@@ -177,6 +198,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             if (_scheduler.PreemptLast() is not null)
             {
                 Statistics.RecordSchedule(1, 0, 0, _scheduler.Kv.Usage);
+                _metrics.Preempted(1);
             }
 
             return;
@@ -189,6 +211,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         }
 
         Statistics.RecordStep(output.Chunks.Count, count);
+        _metrics.Step(count);
         for (int i = 0; i < output.Chunks.Count; i++)
         {
             ScheduledChunk chunk = output.Chunks[i];

@@ -86,7 +86,12 @@ internal sealed class Request
 
     public long ArrivalTimestamp { get; }
 
+    /// <summary>When the request was first admitted (0 until then).</summary>
+    public long FirstScheduledTimestamp { get; set; }
+
     public long FirstTokenTimestamp { get; set; }
+
+    public long LastTokenTimestamp { get; set; }
 
     public void Emit(GenerationEvent update) => _events.TryWrite(update);
 

@@ -186,6 +186,11 @@ internal sealed class Scheduler
             _output.PrefixHits += request.CachedPromptTokens;
         }
 
+        if (request.FirstScheduledTimestamp == 0)
+        {
+            request.FirstScheduledTimestamp = System.Diagnostics.Stopwatch.GetTimestamp();
+        }
+
         request.Status = RequestStatus.Running;
         request.AdmissionOrder = ++_admissions;
         _running.Add(request);

@@ -23,6 +23,9 @@ internal sealed record ServerOptions
     /// <summary>--poll N: 0..100, how hard idle compute threads spin between decodes (llama.cpp's default is 50).</summary>
     public int? Poll { get; init; }
 
+    /// <summary>--drain-timeout N: seconds requests in flight may take to finish after SIGTERM.</summary>
+    public int? DrainTimeoutSeconds { get; init; }
+
     /// <summary>--block-size N: tokens per KV block (allocation and prefix-caching unit).</summary>
     public int? BlockSize { get; init; }
 
@@ -45,6 +48,7 @@ internal sealed record ServerOptions
         BatchSize = ReadInt(configuration, "batch-size"),
         Threads = ReadInt(configuration, "threads"),
         BlockSize = ReadInt(configuration, "block-size"),
+        DrainTimeoutSeconds = ReadInt(configuration, "drain-timeout"),
         Poll = configuration["poll"] is { } poll ? int.Parse(poll, System.Globalization.CultureInfo.InvariantCulture) : null,
         PrefillChunk = ReadInt(configuration, "prefill-chunk"),
         MaxQueue = ReadInt(configuration, "max-queue"),
