@@ -7,6 +7,7 @@ var root = new RootCommand("localllm: tools for the LocalLlm inference server")
     BenchDecodeCommand.Create(),
     BenchEngineCommand.Create(),
     BenchCommand.Create(),
+    EvalCommand.Create(),
     TemplateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
