@@ -14,4 +14,7 @@ public sealed record EngineOptions
 
     /// <summary>Reuse the KV of full blocks whose tokens (and all tokens before them) match an earlier request.</summary>
     public bool EnablePrefixCaching { get; init; } = true;
+
+    /// <summary>Publish the engine's instruments (meter "localllm"); off, the engine creates no meter and records nothing.</summary>
+    public bool EnableMetrics { get; init; } = true;
 }

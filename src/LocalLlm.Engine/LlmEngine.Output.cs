@@ -13,7 +13,7 @@ public sealed partial class LlmEngine
         Statistics.RecordGenerated();
         long now = Stopwatch.GetTimestamp();
         bool first = request.FirstTokenTimestamp == 0;
-        _metrics.Token(first, Stopwatch.GetElapsedTime(first ? request.ArrivalTimestamp : request.LastTokenTimestamp, now).TotalSeconds);
+        _metrics?.Token(first, Stopwatch.GetElapsedTime(first ? request.ArrivalTimestamp : request.LastTokenTimestamp, now).TotalSeconds);
         if (first)
         {
             request.FirstTokenTimestamp = now;
@@ -62,7 +62,7 @@ public sealed partial class LlmEngine
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
         Statistics.RecordFinished(request.PromptLength, reason == FinishReason.Abort);
-        _metrics.Finished(FinishReasonName(reason), Times(request), request.PromptLength, request.OutputCount);
+        _metrics?.Finished(FinishReasonName(reason), Times(request), request.PromptLength, request.OutputCount);
     }
 
     private void DropCancelled()
@@ -149,7 +149,7 @@ public sealed partial class LlmEngine
         _wake.Release();
         _loop.Join();
         _wake.Dispose();
-        _metrics.Dispose();
+        _metrics?.Dispose();
     }
 
     public ValueTask DisposeAsync()

@@ -31,7 +31,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     private int _runningSnapshot;
     private int _waitingSnapshot;
     private int _blocksUsedSnapshot;
-    private readonly EngineMetrics _metrics;
+    private readonly EngineMetrics? _metrics;
     private volatile bool _stopping;
 
     public LlmEngine(IModelBackend backend, EngineOptions options, ILogger<LlmEngine>? logger = null)
@@ -56,7 +56,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         _batch = new BatchToken[schedulerOptions.MaxBatchTokens];
         _logitIndex = new int[schedulerOptions.MaxBatchTokens];
         _maxOutstanding = schedulerOptions.MaxRunningRequests + schedulerOptions.MaxWaitingRequests;
-        _metrics = new EngineMetrics(options.ModelId, () => new EngineGauges(
+        _metrics = !options.EnableMetrics ? null : new EngineMetrics(options.ModelId, () => new EngineGauges(
             Volatile.Read(ref _runningSnapshot),
             Volatile.Read(ref _waitingSnapshot),
             Statistics.KvCacheUsage,
@@ -166,12 +166,12 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         Statistics.RecordSchedule(output.Preempted.Count, output.PrefixQueries, output.PrefixHits, _scheduler.Kv.Usage);
         if (output.Preempted.Count > 0)
         {
-            _metrics.Preempted(output.Preempted.Count);
+            _metrics?.Preempted(output.Preempted.Count);
         }
 
         if (output.PrefixQueries > 0)
         {
-            _metrics.PrefixLookup(output.PrefixQueries, output.PrefixHits);
+            _metrics?.PrefixLookup(output.PrefixQueries, output.PrefixHits);
         }
 
         if (output.Chunks.Count == 0)
@@ -198,7 +198,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             if (_scheduler.PreemptLast() is not null)
             {
                 Statistics.RecordSchedule(1, 0, 0, _scheduler.Kv.Usage);
-                _metrics.Preempted(1);
+                _metrics?.Preempted(1);
             }
 
             return;
@@ -211,7 +211,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         }
 
         Statistics.RecordStep(output.Chunks.Count, count);
-        _metrics.Step(count);
+        _metrics?.Step(count);
         for (int i = 0; i < output.Chunks.Count; i++)
         {
             ScheduledChunk chunk = output.Chunks[i];

@@ -22,7 +22,9 @@ internal static class BenchEngineCommand
         var promptLength = new Option<int>("--prompt-len") { Description = "Prompt tokens per request", DefaultValueFactory = _ => 64 };
         var outputLength = new Option<int>("--output-len") { Description = "Tokens generated per request", DefaultValueFactory = _ => 128 };
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all)" };
-        var command = new Command("bench-engine", "Engine throughput in-process, without the web host") { model, streams, promptLength, outputLength, threads };
+        var metrics = new Option<string>("--metrics") { Description = "on: record the engine's metrics into a Prometheus-style aggregator, as the server does; off: the engine records none", DefaultValueFactory = _ => "on" };
+        metrics.AcceptOnlyFromAmong("on", "off");
+        var command = new Command("bench-engine", "Engine throughput in-process, without the web host") { model, streams, promptLength, outputLength, threads, metrics };
         command.SetAction(async (result, cancellation) =>
         {
             int[] levels = result.GetValue(streams)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
@@ -33,7 +35,9 @@ internal static class BenchEngineCommand
                 ContextSize = levels.Max() * (result.GetValue(promptLength) + result.GetValue(outputLength) + 8),
                 Threads = result.GetValue(threads),
             });
-            var options = new EngineOptions { ModelId = "bench", Scheduler = new SchedulerOptions { MaxRunningRequests = levels.Max() } };
+            bool metricsOn = result.GetValue(metrics) == "on";
+            using MetricsSink? sink = metricsOn ? new MetricsSink() : null;
+            var options = new EngineOptions { ModelId = "bench", EnableMetrics = metricsOn, Scheduler = new SchedulerOptions { MaxRunningRequests = levels.Max() } };
             using var engine = new LlmEngine(backend, options);
             Console.WriteLine("| streams | output tok/s | median per-stream decode tok/s | median TTFT ms |");
             Console.WriteLine("|---:|---:|---:|---:|");
