@@ -5,7 +5,7 @@ namespace LocalLlm.Backends.LlamaCpp;
 
 /// <summary>
 /// One request's llama.cpp sampler chain. Used only by the engine loop, like its backend.
-/// Chain order: [penalties] then either greedy, or top_k, top_p, min_p, temp and dist;
+/// Chain order: [logit bias], [penalties], [grammar] then either greedy, or top_k, top_p, min_p, temp and dist;
 /// stages that would be no-ops for the given parameters are left out.
 /// </summary>
 internal sealed class LlamaTokenSampler : ITokenSampler
@@ -42,6 +42,14 @@ internal sealed class LlamaTokenSampler : ITokenSampler
             {
                 chain.AddToChain(Checked(LlamaNative.llama_sampler_init_penalties(
                     vocabularySize, penaltyLastN, sampling.RepetitionPenalty, sampling.FrequencyPenalty, sampling.PresencePenalty)));
+            }
+
+            // Before the choosing stage, so only tokens the grammar allows can be drawn; llama_sampler_sample accepts the
+            // drawn token into every stage, which advances the grammar. Prompt tokens are never accepted, and a
+            // preempted request keeps its sampler, so the grammar state always matches the generated text.
+            if (sampling.Grammar is { } grammar)
+            {
+                chain.AddToChain(CreateGrammar(backend, grammar));
             }
 
             if (sampling.IsGreedy)
@@ -95,6 +103,23 @@ internal sealed class LlamaTokenSampler : ITokenSampler
     }
 
     public void Dispose() => _chain.Dispose();
+
+    /// <summary>Parses <paramref name="grammar"/> as the sampler would, so callers can reject a bad one before generating.</summary>
+    /// <exception cref="LlamaException">The grammar does not parse; the message carries llama.cpp's reason.</exception>
+    public static void ValidateGrammar(LlamaCppBackend backend, string grammar) => CreateGrammar(backend, grammar).Dispose();
+
+    private static SafeLlamaSamplerHandle CreateGrammar(LlamaCppBackend backend, string grammar)
+    {
+        LlamaLog.ClearLastError();
+        SafeLlamaSamplerHandle sampler = LlamaNative.llama_sampler_init_grammar(LlamaNative.llama_model_get_vocab(backend.Model), grammar, "root");
+        if (sampler.IsInvalid)
+        {
+            sampler.Dispose();
+            throw new LlamaException($"Invalid GBNF grammar{LlamaLog.DescribeLastError()}");
+        }
+
+        return sampler;
+    }
 
     private static unsafe SafeLlamaSamplerHandle CreateLogitBias(int vocabularySize, IReadOnlyList<LlamaLogitBias> logitBias)
     {

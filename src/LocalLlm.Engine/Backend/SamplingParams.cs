@@ -23,5 +23,11 @@ public sealed record SamplingParams
     /// <summary>Null draws a fresh seed per request.</summary>
     public uint? Seed { get; init; }
 
+    /// <summary>
+    /// GBNF grammar (llama.cpp syntax, start rule <c>root</c>) every sampled token must extend; null leaves output free.
+    /// The grammar ends where generation must stop: once complete, only end-of-generation tokens are allowed.
+    /// </summary>
+    public string? Grammar { get; init; }
+
     public bool IsGreedy => Temperature <= 0f;
 }
