@@ -41,12 +41,18 @@ internal sealed record BenchOptions
 
     public int PromptsFor(int concurrency) => NumPrompts > 0 ? NumPrompts : 4 * concurrency;
 
-    /// <summary>The prompts of a run; the same for every target, so targets are compared on the same text.</summary>
-    public string[] Prompts(int count)
+    /// <summary>
+    /// The prompts of run number <paramref name="run"/> (the index of its concurrency; -1 for the warm-up): the same for
+    /// every target, so targets are compared on the same text, but different from run to run, so a server's prefix
+    /// cache cannot answer one run's prompts from an earlier run's (only the shared prefix, when asked for, repeats).
+    /// A ShareGPT file is reshuffled per run; prompts repeat across runs when it holds fewer than the runs ask for.
+    /// </summary>
+    public string[] Prompts(int count, int run)
     {
+        int seed = unchecked((Seed * 1_000_003) + run + 1); // deterministic across processes, unlike HashCode
         string[] prompts = Dataset == "random"
-            ? PromptGenerator.Create(count, InputLen, Seed)
-            : ShareGptLoader.Load(Dataset, count, Seed);
+            ? PromptGenerator.Create(count, InputLen, seed)
+            : ShareGptLoader.Load(Dataset, count, seed);
         return PromptGenerator.WithSharedPrefix(prompts, SharedPrefixLen, Seed);
     }
 

@@ -15,9 +15,9 @@ internal sealed class BenchRunner(HttpClient http, BenchOptions options, IBenchP
         foreach (BenchTarget target in options.Targets)
         {
             await WarmUpAsync(target, cancellation);
-            foreach (int concurrency in options.Concurrencies)
+            for (int run = 0; run < options.Concurrencies.Count; run++)
             {
-                results.Add(await RunOneAsync(target, concurrency, cancellation));
+                results.Add(await RunOneAsync(target, options.Concurrencies[run], run, cancellation));
             }
         }
 
@@ -30,7 +30,7 @@ internal sealed class BenchRunner(HttpClient http, BenchOptions options, IBenchP
     /// </summary>
     private async Task WarmUpAsync(BenchTarget target, CancellationToken cancellation)
     {
-        string prompt = options.Prompts(1)[0];
+        string prompt = options.Prompts(1, run: -1)[0];
         RequestOutcome outcome = await StreamingClient.SendAsync(http, target, prompt, Math.Min(options.OutputLen, 8), Stopwatch.StartNew(), cancellation);
         if (!outcome.Success)
         {
@@ -38,9 +38,9 @@ internal sealed class BenchRunner(HttpClient http, BenchOptions options, IBenchP
         }
     }
 
-    private async Task<BenchmarkResult> RunOneAsync(BenchTarget target, int concurrency, CancellationToken cancellation)
+    private async Task<BenchmarkResult> RunOneAsync(BenchTarget target, int concurrency, int run, CancellationToken cancellation)
     {
-        string[] prompts = options.Prompts(options.PromptsFor(concurrency));
+        string[] prompts = options.Prompts(options.PromptsFor(concurrency), run);
         var date = DateTimeOffset.Now;
         progress.Begin($"{target.Name} c={concurrency}", prompts.Length);
         await using MetricsSampler? sampler = await MetricsSampler.TryStartAsync(http, target, cancellation);

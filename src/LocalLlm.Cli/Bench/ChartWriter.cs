@@ -66,7 +66,7 @@ internal static class ChartWriter
         plot.Axes.AutoScale();
         AxisLimits limits = plot.Axes.GetLimits();
         plot.Axes.SetLimits(limits.Left - 0.5, limits.Right + 0.5, 0, Math.Max(limits.Top * 1.25, 1));
-        plot.ShowLegend(Alignment.UpperLeft);
+        plot.ShowLegend(Edge.Bottom);
     }
 
     private static string Save(Plot plot, string directory, string fileName)
