@@ -38,6 +38,9 @@ internal sealed record ServerOptions
     /// <summary>--no-prefix-caching: compute every prompt in full (for comparisons).</summary>
     public bool DisablePrefixCaching { get; init; }
 
+    /// <summary>--chat-template-file PATH: a Jinja chat template used instead of the model file's own.</summary>
+    public string? ChatTemplateFile { get; init; }
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -53,6 +56,7 @@ internal sealed record ServerOptions
         PrefillChunk = ReadInt(configuration, "prefill-chunk"),
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
+        ChatTemplateFile = configuration["chat-template-file"],
     };
 
     private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)

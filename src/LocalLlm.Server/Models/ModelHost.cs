@@ -1,9 +1,10 @@
 using LocalLlm.Engine;
+using LocalLlm.Server.Chat;
 
 namespace LocalLlm.Server.Models;
 
 /// <summary>One served model: its engine and how chat messages become its prompt.</summary>
-internal sealed class ModelHost(string id, LlmEngine engine, IPromptRenderer promptRenderer, long created) : IDisposable
+internal sealed class ModelHost(string id, LlmEngine engine, IPromptRenderer promptRenderer, long created, Action<string>? validateGrammar = null) : IDisposable
 {
     public string Id { get; } = id;
 
@@ -13,17 +14,12 @@ internal sealed class ModelHost(string id, LlmEngine engine, IPromptRenderer pro
 
     public long Created { get; } = created;
 
+    /// <summary>Throws when the backend cannot use a GBNF grammar; null when the backend takes none.</summary>
+    public Action<string>? ValidateGrammar { get; } = validateGrammar;
+
     public void Dispose()
     {
         Engine.Dispose();
         Engine.Backend.Dispose();
     }
-}
-
-internal readonly record struct PromptMessage(string Role, string Content);
-
-/// <summary>Renders a conversation into the model's prompt text with its chat template.</summary>
-internal interface IPromptRenderer
-{
-    string Render(IReadOnlyList<PromptMessage> messages, bool addGenerationPrompt);
 }

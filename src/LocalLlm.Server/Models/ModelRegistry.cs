@@ -3,7 +3,9 @@ using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Engine;
 using LocalLlm.Engine.Scheduling;
 using LocalLlm.ModelForge;
+using LocalLlm.Server.Chat;
 using LocalLlm.Server.Hosting;
+using LocalLlm.Templates;
 
 namespace LocalLlm.Server.Models;
 
@@ -87,7 +89,8 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
             };
             var engine = new LlmEngine(backend, engineOptions, loggerFactory.CreateLogger<LlmEngine>());
             LogLoaded(entry.Id, entry.Path, backend.Info.Architecture, backend.Info.ParameterCount, backendOptions.ContextSize, parallel);
-            return new ModelHost(entry.Id, engine, new LlamaTemplateRenderer(backend), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            return new ModelHost(entry.Id, engine, PromptRenderer(entry, backend), DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                grammar => LlamaTokenSampler.ValidateGrammar(backend, grammar));
         }
         catch
         {
@@ -95,6 +98,18 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
             throw;
         }
     }
+
+    private JinjaPromptRenderer PromptRenderer(ModelEntry entry, LlamaCppBackend backend)
+    {
+        (ChatTemplate template, string origin) = ChatTemplateSource.Choose(options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info.ChatTemplate);
+        var tokenizer = (LlamaTokenizer)backend.Tokenizer;
+        var renderer = new JinjaPromptRenderer(template, TokenText(tokenizer, tokenizer.BosToken), TokenText(tokenizer, tokenizer.EosToken), tokenizer.AddsBos);
+        LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
+        return renderer;
+    }
+
+    private static string TokenText(LlamaTokenizer tokenizer, int token) =>
+        token < 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(tokenizer.TokenBytes(token, renderSpecial: true));
 
     private ModelEntry ResolveEntry()
     {
@@ -146,6 +161,9 @@ internal sealed partial class ModelRegistry(ServerOptions options, ILoggerFactor
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight demo model ({Preset}) at {Path}; its output is meaningless words")]
     private partial void LogForging(string modelId, string preset, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId}: chat template from {Origin}; tool calls {ToolCallFormat}, thinking tags {HasThinking}")]
+    private partial void LogTemplate(string modelId, string origin, ToolCallFormat toolCallFormat, bool hasThinking);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path}: {Architecture}, {Parameters} parameters, {ContextSize} KV cells, {Parallel} parallel sequences")]
     private partial void LogLoaded(string modelId, string path, string architecture, long parameters, int contextSize, int parallel);

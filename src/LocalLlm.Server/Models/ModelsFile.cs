@@ -1,3 +1,4 @@
+using LocalLlm.Server.Chat;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -24,6 +25,10 @@ internal sealed class ModelsFile
             }
 
             entry.Path = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, Environment.ExpandEnvironmentVariables(entry.Path)));
+            if (entry.ChatTemplate is { } template && !ChatTemplateSource.IsInline(template))
+            {
+                entry.ChatTemplate = System.IO.Path.GetFullPath(System.IO.Path.Combine(folder, Environment.ExpandEnvironmentVariables(template)));
+            }
         }
 
         return file;
@@ -53,4 +58,7 @@ internal sealed class ModelEntry
     public int? BatchSize { get; set; }
 
     public int? Threads { get; set; }
+
+    /// <summary>Overrides the model file's chat template: a Jinja file (relative to models.yaml) or the template text itself.</summary>
+    public string? ChatTemplate { get; set; }
 }

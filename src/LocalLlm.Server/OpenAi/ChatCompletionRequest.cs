@@ -60,6 +60,25 @@ internal sealed class ChatCompletionRequest
 
     [JsonPropertyName("user")]
     public string? User { get; set; }
+
+    /// <summary>OpenAI function tools: <c>[{"type": "function", "function": {"name", "description", "parameters"}}]</c>.</summary>
+    [JsonPropertyName("tools")]
+    public JsonElement? Tools { get; set; }
+
+    /// <summary>"auto", "none", "required" or <c>{"type": "function", "function": {"name": ...}}</c>.</summary>
+    [JsonPropertyName("tool_choice")]
+    public JsonElement? ToolChoice { get; set; }
+
+    [JsonPropertyName("parallel_tool_calls")]
+    public bool? ParallelToolCalls { get; set; }
+
+    /// <summary>Extension (as vLLM and llama-server): extra chat template variables, e.g. <c>{"enable_thinking": false}</c>.</summary>
+    [JsonPropertyName("chat_template_kwargs")]
+    public JsonElement? ChatTemplateKwargs { get; set; }
+
+    /// <summary>Extension (as llama-server): "auto" (default) returns thinking as reasoning_content, "none" keeps it in content.</summary>
+    [JsonPropertyName("reasoning_format")]
+    public string? ReasoningFormat { get; set; }
 }
 
 internal sealed class ChatMessage
@@ -73,6 +92,18 @@ internal sealed class ChatMessage
 
     [JsonPropertyName("name")]
     public string? Name { get; set; }
+
+    /// <summary>Assistant messages: the calls the model made.</summary>
+    [JsonPropertyName("tool_calls")]
+    public JsonElement? ToolCalls { get; set; }
+
+    /// <summary>Tool messages: the call this result answers.</summary>
+    [JsonPropertyName("tool_call_id")]
+    public string? ToolCallId { get; set; }
+
+    /// <summary>Assistant messages: earlier thinking, which some templates show or drop.</summary>
+    [JsonPropertyName("reasoning_content")]
+    public string? ReasoningContent { get; set; }
 }
 
 internal sealed class StreamOptions

@@ -46,8 +46,56 @@ internal sealed class AssistantMessage
     [JsonPropertyName("role")]
     public string Role => "assistant";
 
+    /// <summary>Null when the reply is only tool calls.</summary>
     [JsonPropertyName("content")]
-    public required string Content { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public required string? Content { get; init; }
+
+    /// <summary>Extension (as DeepSeek, vLLM and llama-server): the model's thinking, apart from the answer.</summary>
+    [JsonPropertyName("reasoning_content")]
+    public string? ReasoningContent { get; init; }
+
+    [JsonPropertyName("tool_calls")]
+    public List<ToolCallMessage>? ToolCalls { get; init; }
+}
+
+internal sealed class ToolCallMessage
+{
+    [JsonPropertyName("id")]
+    public required string Id { get; init; }
+
+    [JsonPropertyName("type")]
+    public string Type => "function";
+
+    [JsonPropertyName("function")]
+    public required FunctionCall Function { get; init; }
+}
+
+internal sealed class FunctionCall
+{
+    /// <summary>In a stream: only in the first delta of a call.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
+
+    /// <summary>A JSON text; in a stream, the pieces of it.</summary>
+    [JsonPropertyName("arguments")]
+    public string? Arguments { get; init; }
+}
+
+/// <summary>A piece of a tool call in a stream: the first carries id, type and name, the next ones argument text.</summary>
+internal sealed class ToolCallDelta
+{
+    [JsonPropertyName("index")]
+    public int Index { get; init; }
+
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
+
+    [JsonPropertyName("type")]
+    public string? Type { get; init; }
+
+    [JsonPropertyName("function")]
+    public required FunctionCall Function { get; init; }
 }
 
 internal sealed class Usage
@@ -122,6 +170,14 @@ internal sealed class ChunkDelta
     [JsonPropertyName("content")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Content { get; init; }
+
+    [JsonPropertyName("reasoning_content")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? ReasoningContent { get; init; }
+
+    [JsonPropertyName("tool_calls")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public List<ToolCallDelta>? ToolCalls { get; init; }
 }
 
 internal sealed class ModelList

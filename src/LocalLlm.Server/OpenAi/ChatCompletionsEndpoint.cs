@@ -1,8 +1,8 @@
-using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using LocalLlm.Engine;
 using LocalLlm.Engine.Requests;
+using LocalLlm.Server.Chat;
 using LocalLlm.Server.Models;
 
 namespace LocalLlm.Server.OpenAi;
@@ -13,13 +13,13 @@ internal static class ChatCompletionsEndpoint
     {
         ChatCompletionRequest request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Wire.ChatCompletionRequest);
         ModelHost model = ModelLookup.Resolve(registry, request.Model);
-        List<PromptMessage> messages = ChatRequestValidator.Messages(request);
         ChatRequestValidator.ChoiceCount(request);
+        ChatPlan plan = ChatPlan.Build(request, model);
         var generation = new GenerationRequest
         {
             RequestId = "chatcmpl-" + Guid.NewGuid().ToString("N"),
-            PromptTokens = Tokenize(model, messages),
-            Sampling = ChatRequestValidator.Sampling(request),
+            PromptTokens = plan.PromptTokens,
+            Sampling = plan.Sampling,
             MaxTokens = ChatRequestValidator.MaxTokens(request),
             StopSequences = ChatRequestValidator.Stop(request.Stop),
             IgnoreEos = request.IgnoreEos ?? false,
@@ -29,14 +29,15 @@ internal static class ChatCompletionsEndpoint
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (request.Stream == true)
         {
-            await ChatStreamWriter.WriteAsync(context, events, generation.RequestId, model.Id, created, request.StreamOptions?.IncludeUsage == true);
+            var stream = new ChatStreamWriter(context, generation.RequestId, model.Id, created, request.StreamOptions?.IncludeUsage == true);
+            await stream.WriteAsync(events, plan.Parser);
             return;
         }
 
-        var text = new StringBuilder();
+        var result = new ChatResultBuilder();
         await foreach (GenerationEvent update in events.ReadAllAsync(context.RequestAborted))
         {
-            text.Append(update.Text);
+            result.AddRange(plan.Parser.Push(update.Text));
             if (update.IsFinal)
             {
                 if (update.Finish == FinishReason.Error)
@@ -44,12 +45,13 @@ internal static class ChatCompletionsEndpoint
                     throw new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
                 }
 
+                result.AddRange(plan.Parser.Finish());
                 var response = new ChatCompletionResponse
                 {
                     Id = generation.RequestId,
                     Created = created,
                     Model = model.Id,
-                    Choices = [new ChatChoice { Message = new AssistantMessage { Content = text.ToString() }, FinishReason = FinishReasons.Name(update.Finish!.Value) }],
+                    Choices = [new ChatChoice { Message = Message(result), FinishReason = FinishReasons.Name(update.Finish!.Value, plan.Parser.ToolCallCount) }],
                     Usage = Usages.From(update.Usage),
                 };
                 await Results.Json(response, OpenAiJsonContext.Wire.ChatCompletionResponse).ExecuteAsync(context);
@@ -57,11 +59,14 @@ internal static class ChatCompletionsEndpoint
         }
     }
 
-    private static int[] Tokenize(ModelHost model, List<PromptMessage> messages)
+    private static AssistantMessage Message(ChatResultBuilder result) => new()
     {
-        string prompt = model.PromptRenderer.Render(messages, addGenerationPrompt: true);
-        return model.Engine.Backend.Tokenizer.Tokenize(prompt, addSpecial: true, parseSpecial: true);
-    }
+        Content = result.Content,
+        ReasoningContent = result.Reasoning,
+        ToolCalls = result.ToolCalls.Count == 0 ? null : result.ToolCalls
+            .Select(c => new ToolCallMessage { Id = c.Id, Function = new FunctionCall { Name = c.Name, Arguments = c.Arguments } })
+            .ToList(),
+    };
 
     internal static ChannelReader<GenerationEvent> Submit(LlmEngine engine, GenerationRequest generation, CancellationToken cancellation)
     {
@@ -84,9 +89,10 @@ internal static class ChatCompletionsEndpoint
 
 internal static class FinishReasons
 {
-    public static string Name(FinishReason reason) => reason switch
+    /// <summary>A reply that ended by itself after making calls finishes with "tool_calls", as OpenAI's do.</summary>
+    public static string Name(FinishReason reason, int toolCalls = 0) => reason switch
     {
-        FinishReason.Stop => "stop",
+        FinishReason.Stop => toolCalls > 0 ? "tool_calls" : "stop",
         FinishReason.Length => "length",
         FinishReason.Abort => "abort",
         _ => "error",

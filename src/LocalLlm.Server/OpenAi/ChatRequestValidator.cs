@@ -1,45 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using LocalLlm.Engine.Backend;
-using LocalLlm.Server.Models;
 
 namespace LocalLlm.Server.OpenAi;
 
-/// <summary>Checks a chat request the way OpenAI does and turns it into prompt messages and sampling settings.</summary>
+/// <summary>Checks a chat request the way OpenAI does and turns it into sampling settings.</summary>
 internal static class ChatRequestValidator
 {
-    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "developer", "user", "assistant", "tool" };
-
-    public static List<PromptMessage> Messages(ChatCompletionRequest request)
-    {
-        if (request.Messages is not { Count: > 0 } messages)
-        {
-            throw ApiException.BadRequest("'messages' must be a non-empty array of messages.", "messages");
-        }
-
-        var result = new List<PromptMessage>(messages.Count);
-        for (int i = 0; i < messages.Count; i++)
-        {
-            ChatMessage? message = messages[i];
-            string param = $"messages[{i}]";
-            if (message?.Role is not { } role)
-            {
-                throw ApiException.BadRequest($"'{param}.role' is required.", $"{param}.role");
-            }
-
-            if (!Roles.Contains(role))
-            {
-                throw ApiException.BadRequest(
-                    $"Invalid value '{role}' for '{param}.role': expected one of system, developer, user, assistant, tool.", $"{param}.role");
-            }
-
-            // A developer message is the newer name of a system message; templates know only "system".
-            result.Add(new PromptMessage(role == "developer" ? "system" : role, ContentText(message.Content, role, param)));
-        }
-
-        return result;
-    }
-
     public static SamplingParams Sampling(ChatCompletionRequest request)
     {
         float temperature = InRange(request.Temperature, 0f, 2f, "temperature") ?? 1f;
@@ -128,11 +95,12 @@ internal static class ChatRequestValidator
         return stops.Count <= 4 ? stops : throw ApiException.BadRequest($"'stop' holds {stops.Count} sequences; at most 4 are allowed.", "stop");
     }
 
-    private static string ContentText(JsonElement? content, string role, string param)
+    internal static string? ContentText(JsonElement? content, string role, string param)
     {
         if (content is not { } element || element.ValueKind == JsonValueKind.Null)
         {
-            return role == "assistant" ? string.Empty : throw ApiException.BadRequest($"'{param}.content' is required.", $"{param}.content");
+            // Assistant messages may omit content (when they carry tool calls); templates see null, as in Hugging Face.
+            return role == "assistant" ? null : throw ApiException.BadRequest($"'{param}.content' is required.", $"{param}.content");
         }
 
         if (element.ValueKind == JsonValueKind.String)
