@@ -81,6 +81,16 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void Each_run_gets_fresh_prompts_so_no_run_hits_the_prefix_cache_of_an_earlier_one()
+    {
+        var options = new BenchOptions { Targets = [], Concurrencies = [1, 4], Seed = 5, SharedPrefixLen = 6 };
+        Assert.Equal(options.Prompts(4, run: 0), options.Prompts(4, run: 0));
+        Assert.Empty(options.Prompts(4, run: 0).Intersect(options.Prompts(4, run: 1)));
+        Assert.DoesNotContain(options.Prompts(1, run: -1)[0], options.Prompts(4, run: 0));
+        Assert.Single(options.Prompts(4, run: 0).Concat(options.Prompts(4, run: 1)).Select(p => p.Split("\n\n")[0]).Distinct());
+    }
+
+    [Fact]
     public void Eval_tasks_accept_prompt_or_messages()
     {
         List<EvalExample> examples = EvalTask.Parse("""
