@@ -10,6 +10,8 @@ MODEL=${MODEL:-artifacts/bench/bench100m-q4km.gguf}
 THREADS=${THREADS:-$(nproc)}
 PORT=${PORT:-8181}
 OUTPUT_LEN=${OUTPUT_LEN:-128}
+# Words of the shared preamble; about 1,000 tokens with the forge vocabulary.
+PREFIX_WORDS=${PREFIX_WORDS:-600}
 URL="http://127.0.0.1:$PORT"
 
 dotnet build -c Release -v q src/LocalLlm.Cli >/dev/null
@@ -41,13 +43,16 @@ echo "## through the server: 1, 32 and 128 concurrent streams"
 start_server --parallel 128
 for level in "1 4" "32 64" "128 128"; do
   set -- $level
-  localllm bench --base-url "$URL" --model "$id" --concurrency "$1" --num-prompts "$2" --output-len "$OUTPUT_LEN" --input-len 32 | grep '^|'
+  localllm bench --base-url "$URL" --model "$id" --concurrency "$1" --num-prompts "$2" --output-len "$OUTPUT_LEN" --input-len 32 \
+    --result-dir /tmp/localllm-figures --label "c$1" 2>/dev/null | grep '^|'
 done
 
 echo "## prefix caching on: 8 clients sharing a ~1,000-token prompt"
-localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len 1000 | grep '^|'
+localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len "$PREFIX_WORDS" \
+  --result-dir /tmp/localllm-figures --label prefix-on 2>/dev/null | grep '^|'
 stop_server
 
 echo "## prefix caching off: the same workload"
 start_server --parallel 128 --no-prefix-caching
-localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len 1000 | grep '^|'
+localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len "$PREFIX_WORDS" \
+  --result-dir /tmp/localllm-figures --label prefix-off 2>/dev/null | grep '^|'
