@@ -7,7 +7,8 @@ using Prometheus;
 // The engine's meter is exported under its own names by MeterPrometheusExporter; prometheus-net adds process and HTTP basics.
 Metrics.SuppressDefaultMetrics(new SuppressDefaultMetricOptions { SuppressMeters = true });
 
-WebApplicationBuilder builder = WebApplication.CreateBuilder(ServerOptions.ExpandSwitches(args));
+WebApplicationBuilder builder = WebApplication.CreateBuilder(ServerLogging.ExpandSwitches(ServerOptions.ExpandSwitches(args)));
+builder.AddServerLogging();
 
 // --urls, ASPNETCORE_URLS and ASPNETCORE_HTTP_PORTS win; otherwise serve where llama-server does.
 if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
@@ -33,6 +34,8 @@ WebApplication app = builder.Build();
 app.Services.GetRequiredService<MeterPrometheusExporter>();
 Drain drain = app.Services.GetRequiredService<Drain>();
 
+// Outermost, so requests turned away while draining get their log line too.
+app.UseMiddleware<RequestLogMiddleware>();
 app.Use(drain.Track);
 app.UseMiddleware<ApiErrorMiddleware>();
 app.UseHttpMetrics();
