@@ -28,7 +28,7 @@ public sealed partial class LlmEngine
             return;
         }
 
-        string text = request.Stops.Push(request.Detokenizer.Append(_backend.Tokenizer.TokenBytes(token)));
+        string text = request.Stops.Push(request.Detokenizer.Append(_backend.Tokenizer.TokenBytes(token, request.Source.RenderSpecialTokens)));
         if (request.Stops.Stopped)
         {
             Finish(request, FinishReason.Stop, newTokens: 1, text, token: token, logprob: logprob);

@@ -23,6 +23,12 @@ public sealed record GenerationRequest
     /// </summary>
     public int? TopLogprobs { get; init; }
 
+    /// <summary>
+    /// Output control tokens as their text (e.g. a model's tool-call markers when they are special tokens), so a
+    /// parser downstream can see them. End-of-generation tokens are never output either way.
+    /// </summary>
+    public bool RenderSpecialTokens { get; init; }
+
     /// <summary>Keeps generating past end-of-generation tokens (benchmarks).</summary>
     public bool IgnoreEos { get; init; }
 }

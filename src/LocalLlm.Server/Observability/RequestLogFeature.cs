@@ -11,9 +11,12 @@ namespace LocalLlm.Server.Observability;
 /// reason, time to first token), typically by passing its engine events through <see cref="Observe"/>. Fields left
 /// unset are logged as null.
 /// </summary>
-internal sealed class RequestLogFeature(long startTimestamp, string requestId)
+internal sealed class RequestLogFeature(long startTimestamp, string requestId, bool idFromClient = false)
 {
-    /// <summary>The client's X-Request-Id, else the connection's trace identifier, until the endpoint names the request (e.g. its completion id).</summary>
+    /// <summary>
+    /// The client's X-Request-Id when it sent one (operators correlate by it); otherwise the connection's trace
+    /// identifier until the endpoint names the request by its completion id.
+    /// </summary>
     public string RequestId { get; set; } = requestId;
 
     public string? Model { get; set; }
@@ -32,7 +35,11 @@ internal sealed class RequestLogFeature(long startTimestamp, string requestId)
     /// <summary>Names the request and its model; call once the model is resolved.</summary>
     public void Start(string requestId, string model)
     {
-        RequestId = requestId;
+        if (!idFromClient)
+        {
+            RequestId = requestId;
+        }
+
         Model = model;
     }
 

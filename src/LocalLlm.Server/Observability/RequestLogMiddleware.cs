@@ -26,8 +26,9 @@ internal sealed partial class RequestLogMiddleware(RequestDelegate next, ILogger
         }
 
         long start = Stopwatch.GetTimestamp();
-        string requestId = context.Request.Headers["X-Request-Id"] is [{ Length: > 0 } header] ? header : context.TraceIdentifier;
-        var feature = new RequestLogFeature(start, requestId);
+        bool fromClient = context.Request.Headers["X-Request-Id"] is [{ Length: > 0 }];
+        string requestId = fromClient ? context.Request.Headers["X-Request-Id"].ToString() : context.TraceIdentifier;
+        var feature = new RequestLogFeature(start, requestId, fromClient);
         context.Features.Set(feature);
         Stream? originalBody = null;
         TeeStream? responseCopy = null;

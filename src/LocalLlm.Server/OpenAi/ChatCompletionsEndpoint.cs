@@ -4,6 +4,7 @@ using LocalLlm.Engine;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Server.Chat;
 using LocalLlm.Server.Models;
+using LocalLlm.Server.Observability;
 
 namespace LocalLlm.Server.OpenAi;
 
@@ -23,9 +24,17 @@ internal static class ChatCompletionsEndpoint
             MaxTokens = ChatRequestValidator.MaxTokens(request),
             StopSequences = ChatRequestValidator.Stop(request.Stop),
             IgnoreEos = request.IgnoreEos ?? false,
+            RenderSpecialTokens = plan.RenderSpecialTokens,
         };
 
+        RequestLogFeature? log = context.Features.Get<RequestLogFeature>();
+        log?.Start(generation.RequestId, model.Id);
         ChannelReader<GenerationEvent> events = Submit(model.Engine, generation, context.RequestAborted);
+        if (log is not null)
+        {
+            events = log.Observe(events);
+        }
+
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (request.Stream == true)
         {

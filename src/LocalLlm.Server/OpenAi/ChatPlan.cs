@@ -10,7 +10,8 @@ namespace LocalLlm.Server.OpenAi;
 /// What one chat request becomes: the prompt (the model's template rendered and tokenized), the sampling settings
 /// (with a tool-call grammar when a call is forced) and the parser its output goes through.
 /// </summary>
-internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, ChatOutputParser Parser)
+/// <param name="RenderSpecialTokens">Tool-call markers may be special tokens; the parser must see them as text.</param>
+internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, ChatOutputParser Parser, bool RenderSpecialTokens)
 {
     public static ChatPlan Build(ChatCompletionRequest request, ModelHost model)
     {
@@ -44,7 +45,7 @@ internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, Cha
             separateReasoning && format.HasThinking,
             startsInReasoning);
         int[] tokens = model.Engine.Backend.Tokenizer.Tokenize(prompt, addSpecial: true, parseSpecial: true);
-        return new ChatPlan(tokens, sampling, parser);
+        return new ChatPlan(tokens, sampling, parser, tools.Enabled);
     }
 
     private static string Grammar(ModelHost model, ChatFormat format, ToolRequest tools)

@@ -48,6 +48,11 @@ public sealed class LoggingTests
         Assert.Equal([200, 200, 404], requests.Select(r => r.GetProperty("StatusCode").GetInt32()));
         Assert.Equal([false, true, false], requests.Select(r => r.GetProperty("Stream").GetBoolean()));
         Assert.Equal("client-request-7", requests[1].GetProperty("RequestId").GetString());
+        Assert.StartsWith("chatcmpl-", requests[0].GetProperty("RequestId").GetString(), StringComparison.Ordinal);
+        Assert.All(requests[..2], r => Assert.True(r.GetProperty("CompletionTokens").GetInt32() > 0));
+        Assert.All(requests[..2], r => Assert.True(r.GetProperty("PromptTokens").GetInt32() > 0));
+        Assert.All(requests[..2], r => Assert.False(string.IsNullOrEmpty(r.GetProperty("Model").GetString())));
+        Assert.All(requests[..2], r => Assert.True(r.GetProperty("TtftMs").GetDouble() > 0));
         Assert.All(requests, r => Assert.True(r.GetProperty("DurationMs").GetDouble() > 0));
         Assert.All(requests, r => Assert.False(r.TryGetProperty("RequestBody", out _)));
 
