@@ -6,12 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MODEL=${MODEL:-artifacts/bench/bench100m-q4km.gguf}
+MODEL=$(realpath -m "${MODEL:-artifacts/bench/bench100m-q4km.gguf}")
 THREADS=${THREADS:-$(nproc)}
 PORT=${PORT:-8181}
 OUTPUT_LEN=${OUTPUT_LEN:-128}
 # Words of the shared preamble; about 1,000 tokens with the forge vocabulary.
-PREFIX_WORDS=${PREFIX_WORDS:-600}
+PREFIX_WORDS=${PREFIX_WORDS:-340}
 URL="http://127.0.0.1:$PORT"
 
 dotnet build -c Release -v q src/LocalLlm.Cli >/dev/null
@@ -27,7 +27,7 @@ id=$(basename "$MODEL" .gguf)
 server_pid=""
 start_server() {
   dotnet run -c Release --no-build --project src/LocalLlm.Server -- --model "$MODEL" --threads "$THREADS" \
-    --urls "$URL" --ctx-size 32768 "$@" >/tmp/localllm-figures-server.log 2>&1 &
+    --urls "$URL" --ctx-size 16384 "$@" >/tmp/localllm-figures-server.log 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do curl -sf "$URL/health" >/dev/null && return 0; sleep 0.5; done
   echo "server did not start; see /tmp/localllm-figures-server.log" >&2; exit 1
@@ -37,10 +37,12 @@ trap stop_server EXIT
 
 echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "## raw llama_decode (no server)"
-localllm bench-decode --model "$MODEL" --batch 1,32 --gen "$OUTPUT_LEN" --threads "$THREADS" | grep '^|'
+localllm bench-decode --model "$MODEL" --batch 1,32 --gen "$OUTPUT_LEN" --threads "$THREADS" --repeats 5 | grep '^|'
 
-echo "## through the server: 1, 32 and 128 concurrent streams"
+echo "## through the server: one stream, light client (warm server, 5 runs)"
 start_server --parallel 128
+python3 bench/stream-decode-rate.py "$URL" "$id" 6 "$OUTPUT_LEN" | tail -1
+echo "## through the server: 1, 32 and 128 concurrent streams (localllm bench)"
 for level in "1 4" "32 64" "128 128"; do
   set -- $level
   localllm bench --base-url "$URL" --model "$id" --concurrency "$1" --num-prompts "$2" --output-len "$OUTPUT_LEN" --input-len 32 \
