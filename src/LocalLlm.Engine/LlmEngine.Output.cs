@@ -62,7 +62,7 @@ public sealed partial class LlmEngine
         request.Complete();
         Interlocked.Decrement(ref _outstanding);
         Statistics.RecordFinished(request.PromptLength, reason == FinishReason.Abort);
-        _metrics?.Finished(FinishReasonName(reason), Times(request), request.PromptLength, request.OutputCount);
+        _metrics?.Finished(reason.ToWireName(), Times(request), request.PromptLength, request.OutputCount);
     }
 
     private void DropCancelled()
@@ -118,14 +118,6 @@ public sealed partial class LlmEngine
             Finish(request, reason, error: message);
         }
     }
-
-    private static string FinishReasonName(FinishReason reason) => reason switch
-    {
-        FinishReason.Stop => "stop",
-        FinishReason.Length => "length",
-        FinishReason.Abort => "abort",
-        _ => "error",
-    };
 
     private static Metrics.RequestTimes Times(Request request)
     {

@@ -15,6 +15,18 @@ public enum FinishReason
     Error,
 }
 
+public static class FinishReasonNames
+{
+    /// <summary>The name OpenAI-style APIs and the metrics use: stop, length, abort, error.</summary>
+    public static string ToWireName(this FinishReason reason) => reason switch
+    {
+        FinishReason.Stop => "stop",
+        FinishReason.Length => "length",
+        FinishReason.Abort => "abort",
+        _ => "error",
+    };
+}
+
 public readonly record struct GenerationUsage(int PromptTokens, int CompletionTokens, int CachedPromptTokens);
 
 /// <summary>

@@ -20,6 +20,9 @@ internal sealed class MeterPrometheusExporter : IDisposable
     private readonly ConcurrentDictionary<string, Family> _families = new(StringComparer.Ordinal);
     private readonly Lock _scrape = new();
 
+    // Measurements arrive per generated token with the same few tag sets; their label text is built once.
+    private readonly ConcurrentDictionary<LabelKey, string> _labels = new();
+
     public MeterPrometheusExporter()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -62,8 +65,28 @@ internal sealed class MeterPrometheusExporter : IDisposable
     {
         if (_families.TryGetValue(instrument.Name, out Family? family))
         {
-            family.Record(Labels(tags), value);
+            family.Record(CachedLabels(tags), value);
         }
+    }
+
+    private string CachedLabels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length > 2)
+        {
+            return Labels(tags);
+        }
+
+        var key = new LabelKey(
+            tags.Length > 0 ? tags[0].Key : null,
+            tags.Length > 0 ? tags[0].Value : null,
+            tags.Length > 1 ? tags[1].Key : null,
+            tags.Length > 1 ? tags[1].Value : null);
+        if (!_labels.TryGetValue(key, out string? labels))
+        {
+            labels = _labels.GetOrAdd(key, Labels(tags));
+        }
+
+        return labels;
     }
 
     private static string Labels(ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -81,6 +104,8 @@ internal sealed class MeterPrometheusExporter : IDisposable
     private static string Escape(string value) => value.Replace("\\", "\\\\", StringComparison.Ordinal)
         .Replace("\"", "\\\"", StringComparison.Ordinal)
         .Replace("\n", "\\n", StringComparison.Ordinal);
+
+    private readonly record struct LabelKey(string? Key1, object? Value1, string? Key2, object? Value2);
 
     private enum Kind
     {
@@ -140,10 +165,13 @@ internal sealed class MeterPrometheusExporter : IDisposable
                 _count++;
                 if (kind == Kind.Histogram)
                 {
-                    int bucket = Array.FindIndex(bounds, b => value <= b);
-                    if (bucket >= 0)
+                    for (int bucket = 0; bucket < bounds.Length; bucket++)
                     {
-                        _bucketCounts[bucket]++;
+                        if (value <= bounds[bucket])
+                        {
+                            _bucketCounts[bucket]++;
+                            break;
+                        }
                     }
                 }
             }

@@ -99,13 +99,8 @@ internal static class ChatCompletionsEndpoint
 internal static class FinishReasons
 {
     /// <summary>A reply that ended by itself after making calls finishes with "tool_calls", as OpenAI's do.</summary>
-    public static string Name(FinishReason reason, int toolCalls = 0) => reason switch
-    {
-        FinishReason.Stop => toolCalls > 0 ? "tool_calls" : "stop",
-        FinishReason.Length => "length",
-        FinishReason.Abort => "abort",
-        _ => "error",
-    };
+    public static string Name(FinishReason reason, int toolCalls = 0) =>
+        reason == FinishReason.Stop && toolCalls > 0 ? "tool_calls" : reason.ToWireName();
 }
 
 internal static class Usages
