@@ -29,5 +29,8 @@ public sealed record SamplingParams
     /// </summary>
     public string? Grammar { get; init; }
 
+    /// <summary>Added to the logits of these tokens before sampling (OpenAI's logit_bias); -100 effectively bans a token.</summary>
+    public IReadOnlyList<KeyValuePair<int, float>> LogitBias { get; init; } = [];
+
     public bool IsGreedy => Temperature <= 0f;
 }

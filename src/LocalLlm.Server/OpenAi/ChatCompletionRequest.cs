@@ -79,6 +79,26 @@ internal sealed class ChatCompletionRequest
     /// <summary>Extension (as llama-server): "auto" (default) returns thinking as reasoning_content, "none" keeps it in content.</summary>
     [JsonPropertyName("reasoning_format")]
     public string? ReasoningFormat { get; set; }
+
+    /// <summary>Return the log probability of each output token.</summary>
+    [JsonPropertyName("logprobs")]
+    public bool? Logprobs { get; set; }
+
+    /// <summary>0 to 20 most likely alternatives per output token; needs <c>logprobs: true</c>.</summary>
+    [JsonPropertyName("top_logprobs")]
+    public int? TopLogprobs { get; set; }
+
+    /// <summary>A map from token id (as a string) to a bias in [-100, 100] added to its logit.</summary>
+    [JsonPropertyName("logit_bias")]
+    public JsonElement? LogitBias { get; set; }
+
+    /// <summary><c>{"type": "text"}</c>, <c>{"type": "json_object"}</c> or <c>{"type": "json_schema", "json_schema": {...}}</c>.</summary>
+    [JsonPropertyName("response_format")]
+    public JsonElement? ResponseFormat { get; set; }
+
+    /// <summary>Extension (as llama-server): a GBNF grammar (start rule <c>root</c>) the output must follow.</summary>
+    [JsonPropertyName("grammar")]
+    public string? Grammar { get; set; }
 }
 
 internal sealed class ChatMessage
