@@ -21,7 +21,7 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
         {
             LogForging(entry.Id, preset, entry.Path);
             Directory.CreateDirectory(Path.GetDirectoryName(entry.Path)!);
-            GgufForge.Write(ForgePresets.Find(preset), entry.Path);
+            GgufForge.Write(TinyModelPresets.Find(preset), entry.Path);
         }
 
         if (!File.Exists(entry.Path))
@@ -103,16 +103,4 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path}: {Architecture}, {Parameters} parameters, {ContextSize} KV cells, {Parallel} parallel sequences")]
     private partial void LogLoaded(string modelId, string path, string architecture, long parameters, int contextSize, int parallel);
-}
-
-/// <summary>The model forge's presets that models.yaml may name in <c>forge:</c>.</summary>
-internal static class ForgePresets
-{
-    public static TinyModelSpec Find(string preset) => preset.ToLowerInvariant() switch
-    {
-        "demo" => TinyModelSpec.Demo,
-        "test" => TinyModelSpec.Test,
-        "test-llama" => TinyModelSpec.TestLlama,
-        _ => throw new InvalidOperationException($"Unknown forge preset '{preset}' (known: demo, test, test-llama)."),
-    };
 }
