@@ -54,6 +54,8 @@ internal static class OnnxDecoderGraph
         var seqlensK = graph.Node("Cast", [graph.Node("Sub", [maskLengths, graph.Int64Scalar(1)])], OnnxWeights.To(DataType.Int32));
         var totalLength = graph.Node("Cast", [graph.Node("Gather", [graph.Node("Shape", [AttentionMask]), graph.Int64Scalar(1)])],
             OnnxWeights.To(DataType.Int32));
+        graph.Describe(seqlensK, DataType.Int32, "batch_size");
+        graph.Describe(totalLength, DataType.Int32);
 
         var rotary = new OnnxRotary(spec, graph, PositionIds);
         var embedding = weights.Embedding();
@@ -86,7 +88,7 @@ internal static class OnnxDecoderGraph
         {
             IrVersion = IrVersion,
             ProducerName = "LocalLlm.ModelForge",
-            ProducerVersion = GgufForge.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ProducerVersion = $"{GgufForge.FormatVersion}.{OnnxForge.FormatVersion}",
             DocString = $"Random-weight {spec.Architecture} model ({precision}, seed {spec.Seed}); its output is meaningless.",
             Graph = graph.Graph,
         };
