@@ -222,20 +222,21 @@ public sealed partial class LlamaEmbeddingModel : IEmbeddingModel
             ? LlamaModelInfo.MetaValue(model, architecture + ".pooling_type")
             : null;
 
+    // The messages go to API clients as they are, so they carry no "(Parameter 'inputs')" suffix.
     private void Validate(IReadOnlyList<int[]> inputs)
     {
         for (var i = 0; i < inputs.Count; i++)
         {
-            int[] input = inputs[i] ?? throw new ArgumentException($"Input {i} is null.", nameof(inputs));
+            int[] input = inputs[i] ?? throw new ArgumentException($"Input {i} is null.");
             if (input.Length == 0)
             {
-                throw new ArgumentException($"Input {i} has no tokens.", nameof(inputs));
+                throw new ArgumentException($"Input {i} has no tokens.");
             }
 
             if (input.Length > ContextLength)
             {
                 throw new ArgumentException(
-                    $"Input {i} has {input.Length} tokens; this model embeds at most {ContextLength} tokens per input.", nameof(inputs));
+                    $"Input {i} has {input.Length} tokens; this model embeds at most {ContextLength} tokens per input.");
             }
 
             foreach (int token in input)
@@ -243,7 +244,7 @@ public sealed partial class LlamaEmbeddingModel : IEmbeddingModel
                 if ((uint)token >= (uint)_tokenizer.VocabularySize)
                 {
                     throw new ArgumentException(
-                        $"Input {i} holds token {token}, outside the vocabulary [0, {_tokenizer.VocabularySize}).", nameof(inputs));
+                        $"Input {i} holds token {token}, outside the vocabulary [0, {_tokenizer.VocabularySize}).");
                 }
             }
         }
