@@ -51,7 +51,10 @@ public sealed partial class LlamaEmbeddingModel : IEmbeddingModel
     /// <summary>The pooling the context applies: the model file's when it names one, else the requested one.</summary>
     public EmbeddingPooling Pooling { get; }
 
-    /// <summary>Loads the model with embeddings on; <see cref="LlamaCppOptions.Embeddings"/> must be set.</summary>
+    /// <summary>
+    /// Loads the model with embeddings on; <see cref="LlamaCppOptions.Embeddings"/> must be set. Inputs per decode are
+    /// <see cref="LlamaCppOptions.MaxSequences"/> lowered to a divisor of the batch (<see cref="SequencesPerDecode"/>).
+    /// </summary>
     /// <param name="logger">Receives llama.cpp's own log at Debug level (process-wide; replaces any earlier logger).</param>
     /// <exception cref="LlamaException">The native library, the model or the context could not be loaded.</exception>
     public static LlamaEmbeddingModel Load(LlamaCppOptions options, ILogger? logger = null)

@@ -65,6 +65,26 @@ public sealed class EmbeddingTests : IDisposable
     }
 
     [Fact]
+    public async Task EmbedAsync_ConcurrentCallers_EachGetTheirOwnVectors()
+    {
+        string[] texts = ["hello world", "the thing is", "world hello", "is the thing", "thing", "hello the world is"];
+        int[][] inputs = texts.Select(Tokens).ToArray();
+        var alone = new List<float[]>();
+        foreach (int[] input in inputs)
+        {
+            alone.Add((await _embedder.EmbedAsync([input], CancellationToken.None))[0]);
+        }
+
+        float[][][] concurrent = await Task.WhenAll(inputs.Select(input => Task.Run(() => _embedder.EmbedAsync([input, input], CancellationToken.None))));
+
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            AssertClose(alone[i], concurrent[i][0]);
+            AssertClose(alone[i], concurrent[i][1]);
+        }
+    }
+
+    [Fact]
     public async Task EmbedAsync_DifferentTexts_GiveDifferentVectors()
     {
         float[][] vectors = await _embedder.EmbedAsync([Tokens("hello world"), Tokens("the thing is")], CancellationToken.None);
