@@ -14,6 +14,7 @@ internal static class OpenAiEndpoints
         v1.MapGet("/models/{id}", (string id, ModelRegistry registry) => Results.Json(
             ToCard(ModelLookup.Resolve(registry, id)),
             OpenAiJsonContext.Wire.ModelCard));
+        v1.MapPost("/embeddings", Embeddings.EmbeddingsEndpoint.Handle);
         return app;
     }
 
