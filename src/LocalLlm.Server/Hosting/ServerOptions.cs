@@ -41,6 +41,11 @@ internal sealed record ServerOptions
     /// <summary>--chat-template-file PATH: a Jinja chat template used instead of the model file's own.</summary>
     public string? ChatTemplateFile { get; init; }
 
+    /// <summary>--max-n N: most choices (<c>n</c>) one chat or completions request may ask for.</summary>
+    public int MaxChoices { get; init; } = DefaultMaxChoices;
+
+    public const int DefaultMaxChoices = 8;
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -57,6 +62,7 @@ internal sealed record ServerOptions
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
         ChatTemplateFile = configuration["chat-template-file"],
+        MaxChoices = ReadInt(configuration, "max-n") ?? DefaultMaxChoices,
     };
 
     private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)
