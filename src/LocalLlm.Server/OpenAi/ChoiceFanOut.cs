@@ -21,6 +21,7 @@ internal sealed class ChoiceFanOut : IDisposable
     private readonly Channel<ChoiceEvent> _events = Channel.CreateUnbounded<ChoiceEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly UsageTally _usage;
     private readonly RequestLogFeature? _log;
+    private ChannelReader<GenerationEvent>? _single;
     private int _running;
 
     private ChoiceFanOut(UsageTally usage, RequestLogFeature? log, CancellationToken aborted)
@@ -55,6 +56,13 @@ internal sealed class ChoiceFanOut : IDisposable
             throw;
         }
 
+        if (readers.Count == 1)
+        {
+            // The common case reads the engine's reader directly: no pump, no second channel on the per-token path.
+            fanOut._single = readers[0];
+            return fanOut;
+        }
+
         fanOut._running = readers.Count;
         for (int index = 0; index < readers.Count; index++)
         {
@@ -79,7 +87,7 @@ internal sealed class ChoiceFanOut : IDisposable
     /// <summary>Every choice's updates until all have finished; a choice's last one carries its finish reason and usage.</summary>
     public async IAsyncEnumerable<ChoiceEvent> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellation)
     {
-        await foreach (ChoiceEvent update in _events.Reader.ReadAllAsync(cancellation))
+        await foreach (ChoiceEvent update in Merged(cancellation))
         {
             _log?.Record(update.Event);
             if (update.Event.IsFinal)
@@ -123,60 +131,22 @@ internal sealed class ChoiceFanOut : IDisposable
             }
         }
     }
-}
 
-/// <summary>Seeds as llama.cpp takes them, one per choice.</summary>
-internal static class ChoiceSeeds
-{
-    /// <summary>llama.cpp seeds are 32-bit and 0xFFFFFFFF means "random"; fold a 64-bit seed without landing there.</summary>
-    public static uint Fold(long seed)
+    private async IAsyncEnumerable<ChoiceEvent> Merged([EnumeratorCancellation] CancellationToken cancellation)
     {
-        uint folded = (uint)seed ^ (uint)(seed >> 32);
-        return folded == uint.MaxValue ? uint.MaxValue - 1 : folded;
-    }
-
-    /// <summary>Choice 0 keeps the seed; choice i &gt; 0 gets a well-mixed seed of (seed, i) (SplitMix64's finalizer).</summary>
-    public static uint? ForChoice(uint? seed, int choice)
-    {
-        if (seed is not uint value || choice == 0)
+        if (_single is { } only)
         {
-            return seed;
-        }
-
-        ulong x = value + ((ulong)choice * 0x9E3779B97F4A7C15UL);
-        x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9UL;
-        x = (x ^ (x >> 27)) * 0x94D049BB133111EBUL;
-        x ^= x >> 31;
-        return Fold((long)x);
-    }
-}
-
-/// <summary>
-/// Usage of a request with several choices: each prompt counts once (its choices share it), completion tokens of
-/// every choice add up, and a prompt's cached tokens are the fewest any of its choices found cached.
-/// </summary>
-internal sealed class UsageTally(int prompts, int choicesPerPrompt)
-{
-    private readonly GenerationUsage?[] _choices = new GenerationUsage?[prompts * choicesPerPrompt];
-
-    public void Add(int choice, GenerationUsage usage) => _choices[choice] = usage;
-
-    public Usage Total()
-    {
-        int prompt = 0, completion = 0, cached = 0;
-        for (int first = 0; first < _choices.Length; first += choicesPerPrompt)
-        {
-            GenerationUsage[] group = _choices.Skip(first).Take(choicesPerPrompt).OfType<GenerationUsage>().ToArray();
-            if (group.Length == 0)
+            await foreach (GenerationEvent update in only.ReadAllAsync(cancellation))
             {
-                continue;
+                yield return new ChoiceEvent(0, update);
             }
 
-            prompt += group[0].PromptTokens;
-            cached += group.Min(u => u.CachedPromptTokens);
-            completion += group.Sum(u => u.CompletionTokens);
+            yield break;
         }
 
-        return new Usage { PromptTokens = prompt, CompletionTokens = completion, PromptTokensDetails = new PromptTokensDetails { CachedTokens = cached } };
+        await foreach (ChoiceEvent update in _events.Reader.ReadAllAsync(cancellation))
+        {
+            yield return update;
+        }
     }
 }

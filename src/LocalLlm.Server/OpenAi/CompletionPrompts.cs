@@ -49,7 +49,8 @@ internal static class CompletionPrompts
             {
                 (JsonValueKind.String, JsonValueKind.String) => FromText(item.GetString()!, tokenizer),
                 (JsonValueKind.Array, JsonValueKind.Array) => FromTokens(item, param, tokenizer, vocabularySize),
-                _ => throw ApiException.BadRequest($"'{param}' does not fit 'prompt': it must be {Forms}, not a mix.", "prompt"),
+                _ => throw ApiException.BadRequest(
+                    $"'{param}' is a JSON {item.ValueKind.ToString().ToLowerInvariant()} after a first item of kind {first.ToString().ToLowerInvariant()}: 'prompt' must be {Forms}.", "prompt"),
             });
         }
 
