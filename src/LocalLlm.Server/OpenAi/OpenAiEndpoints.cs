@@ -8,6 +8,7 @@ internal static class OpenAiEndpoints
     {
         RouteGroupBuilder v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.Handle);
+        v1.MapPost("/completions", CompletionsEndpoint.Handle);
         v1.MapGet("/models", (ModelRegistry registry) => Results.Json(
             new ModelList { Data = registry.Models.Select(ToCard).ToList() },
             OpenAiJsonContext.Wire.ModelList));
