@@ -38,6 +38,7 @@ Drain drain = app.Services.GetRequiredService<Drain>();
 app.UseMiddleware<RequestLogMiddleware>();
 app.Use(drain.Track);
 app.UseMiddleware<ApiErrorMiddleware>();
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.UseHttpMetrics();
 app.MapOpenAi();
 app.MapObservability();
