@@ -69,7 +69,8 @@ internal sealed class Utf8ValidatingStream(Stream inner) : Stream
         }
         catch (DecoderFallbackException e)
         {
-            long at = _checked + Math.Max(e.Index, 0);
+            // The index is relative to this read, and negative for bytes the decoder kept from the one before.
+            long at = Math.Max(_checked + e.Index, 0);
             throw ApiException.BadRequest($"The request body is not valid UTF-8 (invalid bytes near offset {at}).", code: "invalid_utf8");
         }
     }
