@@ -83,6 +83,13 @@ internal sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<A
             context.Response.Headers.RetryAfter = "1";
         }
 
+        // A body over the limit stays unread; the server cannot drain it to reuse the connection, so the client must
+        // not reuse it either (it would find it closed under its next request).
+        if (error.Status == StatusCodes.Status413PayloadTooLarge)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         if (!string.IsNullOrEmpty(allow))
         {
             context.Response.Headers.Allow = allow;

@@ -6,6 +6,7 @@ namespace LocalLlm.Server.Tests.OpenAi;
 /// <param name="Param">The field at fault, when one is; checked exactly.</param>
 /// <param name="Code">The error code, when the case has a specific one.</param>
 /// <param name="Chunked">Send the body without Content-Length (chunked transfer encoding).</param>
+/// <param name="ExpectContinue">Send <c>Expect: 100-continue</c> and the body only if the server asks for it, as curl does for large bodies.</param>
 public sealed record HostileCase(
     string Name,
     HttpMethod Method,
@@ -15,7 +16,8 @@ public sealed record HostileCase(
     int Status,
     string? Param = null,
     string? Code = null,
-    bool Chunked = false)
+    bool Chunked = false,
+    bool ExpectContinue = false)
 {
     public const string ChatPath = "/v1/chat/completions";
     public const string Json = "application/json";

@@ -64,6 +64,7 @@ internal static class HostileInputCases
     public static IEnumerable<HostileCase> Bodies()
     {
         string tooLarge = ChatBody("", $$"""[{"role":"user","content":"{{new string('a', Limit)}}"}]""");
+        string farTooLarge = ChatBody("", $$"""[{"role":"user","content":"{{new string('a', 64 * Limit)}}"}]""");
         return
         [
             Body("invalid UTF-8 in content", Bytes("""{"model":"tiny-test","messages":[{"role":"user","content":"h""", new byte[] { 0xC3, 0x28 }, "\"}]}"), 400, code: "invalid_utf8"),
@@ -91,6 +92,7 @@ internal static class HostileInputCases
             RawCase("control character in a string", ChatBody("", "[{\"role\":\"user\",\"content\":\"a\u0001b\"}]"), 400),
             new("over the limit with Content-Length", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), Json, 413, Code: "request_too_large"),
             new("over the limit, chunked", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), Json, 413, Code: "request_too_large", Chunked: true),
+            new("64 times the limit, announced", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(farTooLarge), Json, 413, Code: "request_too_large", ExpectContinue: true),
             new("text/plain", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), "text/plain", 415, Code: "unsupported_media_type"),
             new("form-urlencoded", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), "application/x-www-form-urlencoded", 415, Code: "unsupported_media_type"),
             new("JSON in UTF-16", HttpMethod.Post, ChatPath, Encoding.Unicode.GetBytes(ChatBody("")), "application/json; charset=utf-16", 415, Code: "unsupported_media_type"),

@@ -12,11 +12,14 @@ namespace LocalLlm.Server.Tests.OpenAi;
 /// long stream keeps flowing beside it; the server loses nothing.
 /// </summary>
 [Collection(HostileInputCollection.Name)]
-public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHelper output)
+public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHelper output) : IDisposable
 {
     private const int StreamTokens = 400;
     private const int WaveSize = 8;
     private const int EventsBetweenWaves = 3;
+
+    private readonly Lock _patientLock = new();
+    private HttpClient? _patient;
 
     public static TheoryData<HostileCase> PendingFeatureCases() => new(HostileInputCases.PendingFeatures());
 
@@ -116,6 +119,7 @@ public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHel
     private async Task<string?> CheckAsync(HostileCase badRequest)
     {
         using var request = new HttpRequestMessage(badRequest.Method, badRequest.Path);
+        request.Headers.ExpectContinue = badRequest.ExpectContinue;
         if (badRequest.Body is { } body)
         {
             request.Content = badRequest.Chunked ? new UnknownLengthContent(body) : new ByteArrayContent(body);
@@ -127,13 +131,13 @@ public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHel
 
         try
         {
-            using HttpResponseMessage response = await server.Http.SendAsync(request);
+            using HttpResponseMessage response = await (badRequest.ExpectContinue ? PatientClient() : server.Http).SendAsync(request);
             string text = await response.Content.ReadAsStringAsync();
             return Describe(badRequest, response, text);
         }
         catch (HttpRequestException e)
         {
-            return $"{badRequest.Name}: {e.Message}";
+            return $"{badRequest.Name}: {e}";
         }
     }
 
@@ -143,6 +147,11 @@ public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHel
         if ((int)response.StatusCode != badRequest.Status)
         {
             return $"{where} (expected {badRequest.Status})";
+        }
+
+        if (badRequest.Status == 413 && response.Headers.ConnectionClose != true)
+        {
+            return $"{where} (the connection with the unread body was left open)";
         }
 
         if (response.Content.Headers.ContentType?.MediaType != "application/json")
@@ -168,6 +177,20 @@ public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHel
     }
 
     /// <summary>The number of stream events seen once it reaches <paramref name="target"/>, or 0 if the stream ends first.</summary>
+    public void Dispose() => _patient?.Dispose();
+
+    /// <summary>A client that waits for the server's answer to <c>Expect: 100-continue</c> however loaded the machine is.</summary>
+    private HttpClient PatientClient()
+    {
+        lock (_patientLock)
+        {
+            return _patient ??= new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromMinutes(1) })
+            {
+                BaseAddress = server.BaseAddress,
+            };
+        }
+    }
+
     private static async Task<int> WaitForEventsAsync(ChannelReader<int> progress, int target)
     {
         int seen = 0;
