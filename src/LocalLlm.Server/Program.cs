@@ -39,6 +39,7 @@ app.UseMiddleware<RequestLogMiddleware>();
 app.Use(drain.Track);
 app.UseMiddleware<ApiErrorMiddleware>();
 app.UseHttpMetrics();
+app.UseMiddleware<RequestLimitsMiddleware>();
 app.MapOpenAi();
 app.MapObservability();
 app.Run();

@@ -52,6 +52,11 @@ internal sealed record ServerOptions
 
     public const int DefaultMaxChoices = 8;
 
+    /// <summary>--max-body-size N: most bytes of one API request body; larger ones are answered 413.</summary>
+    public long MaxBodySize { get; init; } = DefaultMaxBodySize;
+
+    public const long DefaultMaxBodySize = 16 * 1024 * 1024;
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -71,6 +76,7 @@ internal sealed record ServerOptions
         Embedding = configuration.GetValue<bool>("embedding") || configuration.GetValue<bool>("embeddings"),
         Device = configuration["device"],
         MaxChoices = ReadInt(configuration, "max-n") ?? DefaultMaxChoices,
+        MaxBodySize = ReadLong(configuration, "max-body-size") ?? DefaultMaxBodySize,
     };
 
     private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)
@@ -100,6 +106,19 @@ internal sealed record ServerOptions
         }
 
         return int.TryParse(value, out int parsed) && parsed > 0
+            ? parsed
+            : throw new InvalidOperationException($"--{key} must be a positive integer, got '{value}'.");
+    }
+
+    private static long? ReadLong(IConfiguration configuration, string key)
+    {
+        string? value = configuration[key];
+        if (value is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(value, out long parsed) && parsed > 0
             ? parsed
             : throw new InvalidOperationException($"--{key} must be a positive integer, got '{value}'.");
     }

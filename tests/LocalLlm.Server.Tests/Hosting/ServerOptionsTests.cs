@@ -29,4 +29,14 @@ public sealed class ServerOptionsTests
 
         Assert.Contains("--parallel", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void FromConfiguration_MaxBodySize_ReadsBytesAndDefaultsTo16MiB()
+    {
+        IConfiguration given = new ConfigurationBuilder().AddCommandLine(["--max-body-size", "5000000000"]).Build();
+        IConfiguration absent = new ConfigurationBuilder().Build();
+
+        Assert.Equal(5_000_000_000L, ServerOptions.FromConfiguration(given).MaxBodySize);
+        Assert.Equal(16L * 1024 * 1024, ServerOptions.FromConfiguration(absent).MaxBodySize);
+    }
 }
