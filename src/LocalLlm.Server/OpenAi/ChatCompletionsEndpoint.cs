@@ -154,11 +154,7 @@ internal static class RequestBody
     public static async Task<T> ReadAsync<T>(HttpContext context, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
         where T : class
     {
-        if (context.Request.ContentType is { } contentType && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
-        {
-            throw ApiException.BadRequest($"Content-Type must be application/json, got '{contentType}'.");
-        }
-
+        // RequestLimitsMiddleware has checked the Content-Type (415), the size (413) and wraps the body in a UTF-8 check.
         try
         {
             return await JsonSerializer.DeserializeAsync(context.Request.Body, type, context.RequestAborted)
