@@ -96,6 +96,25 @@ internal sealed class ChatCompletionRequest
     [JsonPropertyName("response_format")]
     public JsonElement? ResponseFormat { get; set; }
 
+    /// <summary>Audio output parameters: rejected, this server generates text only.</summary>
+    [JsonPropertyName("audio")]
+    public JsonElement? Audio { get; set; }
+
+    /// <summary>Output modalities: only <c>["text"]</c> is served.</summary>
+    [JsonPropertyName("modalities")]
+    public JsonElement? Modalities { get; set; }
+
+    /// <summary>Deprecated function calling: rejected with a pointer to <c>tools</c>, so calls are never silently lost.</summary>
+    [JsonPropertyName("functions")]
+    public JsonElement? Functions { get; set; }
+
+    [JsonPropertyName("function_call")]
+    public JsonElement? FunctionCall { get; set; }
+
+    /// <summary>Web search: rejected, data never leaves the box.</summary>
+    [JsonPropertyName("web_search_options")]
+    public JsonElement? WebSearchOptions { get; set; }
+
     /// <summary>Extension (as llama-server): a GBNF grammar (start rule <c>root</c>) the output must follow.</summary>
     [JsonPropertyName("grammar")]
     public string? Grammar { get; set; }

@@ -15,6 +15,7 @@ internal static class ChatCompletionsEndpoint
     {
         ChatCompletionRequest request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Wire.ChatCompletionRequest);
         ModelHost model = ModelLookup.Resolve(registry, request.Model);
+        UnsupportedChatFields.Check(request);
         int n = ChatRequestValidator.ChoiceCount(request.N, options.MaxChoices);
         int? topLogprobs = ChatRequestValidator.TopLogprobs(request);
         IReadOnlyList<KeyValuePair<int, float>> logitBias = LogitBiasReader.Read(request.LogitBias, model.Engine.Backend.Info.VocabularySize);

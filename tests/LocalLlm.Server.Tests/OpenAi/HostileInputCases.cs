@@ -58,6 +58,28 @@ internal static class HostileInputCases
         ChatCase("parallel_tool_calls \"sure\"", "\"parallel_tool_calls\": \"sure\"", 400, "parallel_tool_calls"),
         ChatCase("chat_template_kwargs an array", "\"chat_template_kwargs\": [1]", 400, "chat_template_kwargs"),
         ChatCase("reasoning_format unknown", "\"reasoning_format\": \"loud\"", 400, "reasoning_format"),
+        ChatCase("audio output asked for", """ "audio": {"voice": "alloy", "format": "wav"} """, 400, "audio"),
+        ChatCase("modalities with audio", """ "modalities": ["text", "audio"] """, 400, "modalities"),
+        ChatCase("legacy functions", """ "functions": [{"name": "f", "parameters": {}}] """, 400, "functions"),
+        ChatCase("web_search_options", """ "web_search_options": {} """, 400, "web_search_options"),
+    ];
+
+    /// <summary>The other POST endpoints: completions and embeddings (the fixture's model generates; it serves no embeddings).</summary>
+    public static IEnumerable<HostileCase> OtherEndpoints() =>
+    [
+        Post(CompletionsPath, "completions without prompt", """{"model":"tiny-test"}""", 400, "prompt"),
+        Post(CompletionsPath, "completions prompt a number", """{"model":"tiny-test","prompt":42}""", 400, "prompt"),
+        Post(CompletionsPath, "completions prompt an empty array", """{"model":"tiny-test","prompt":[]}""", 400, "prompt"),
+        Post(CompletionsPath, "completions token id past the vocabulary", """{"model":"tiny-test","prompt":[1, 99999999]}""", 400, "prompt"),
+        Post(CompletionsPath, "completions negative token id", """{"model":"tiny-test","prompt":[-1]}""", 400, "prompt"),
+        Post(CompletionsPath, "completions suffix", """{"model":"tiny-test","prompt":"a","suffix":"b","max_tokens":2}""", 400, "suffix"),
+        Post(CompletionsPath, "completions best_of 3 with n 1", """{"model":"tiny-test","prompt":"a","best_of":3,"max_tokens":2}""", 400, "best_of"),
+        Post(CompletionsPath, "completions logprobs 6", """{"model":"tiny-test","prompt":"a","logprobs":6,"max_tokens":2}""", 400, "logprobs"),
+        Post(CompletionsPath, "completions echo \"yes\"", """{"model":"tiny-test","prompt":"a","echo":"yes","max_tokens":2}""", 400, "echo"),
+        Post(CompletionsPath, "completions grammar unparseable", """{"model":"tiny-test","prompt":"a","grammar":"root ::= (","max_tokens":2}""", 400, "grammar"),
+        Post(EmbeddingsPath, "embeddings from a chat model", """{"model":"tiny-test","input":"a"}""", 400, "model"),
+        Post(EmbeddingsPath, "embeddings without model", """{"input":"a"}""", 400, "model"),
+        Post(EmbeddingsPath, "embeddings from an unknown model", """{"model":"nope","input":"a"}""", 404, "model"),
     ];
 
     /// <summary>Bodies that are not a well-formed JSON object in UTF-8, or are too large.</summary>
@@ -126,6 +148,12 @@ internal static class HostileInputCases
         ChatCase("logit_bias value 200 (logit_bias)", """ "logit_bias": {"15": 200} """, 400, "logit_bias"),
         ChatCase("response_format xml (response_format)", """ "response_format": {"type": "xml"} """, 400, "response_format"),
     ];
+
+    private const string CompletionsPath = "/v1/completions";
+    private const string EmbeddingsPath = "/v1/embeddings";
+
+    private static HostileCase Post(string path, string name, string body, int status, string? param) =>
+        new(name, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body), Json, status, param);
 
     private static HostileCase Body(string name, byte[] body, int status, string? code = null) =>
         new(name, HttpMethod.Post, ChatPath, body, Json, status, Code: code);

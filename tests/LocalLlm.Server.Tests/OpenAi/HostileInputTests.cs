@@ -36,7 +36,7 @@ public sealed class HostileInputTests(HostileInputFixture server, ITestOutputHel
     [Fact]
     public async Task Barrage_MalformedRequestsDuringAStream_EachGetsItsErrorAndTheStreamFinishes()
     {
-        HostileCase[] cases = [.. HostileInputCases.Fields(), .. HostileInputCases.Bodies(), .. HostileInputCases.Routes()];
+        HostileCase[] cases = [.. HostileInputCases.Fields(), .. HostileInputCases.OtherEndpoints(), .. HostileInputCases.Bodies(), .. HostileInputCases.Routes()];
         Assert.True(cases.Length >= 40, $"Only {cases.Length} cases.");
         var progress = Channel.CreateUnbounded<int>();
         Task<StreamOutcome> stream = StreamAsync(progress.Writer);
