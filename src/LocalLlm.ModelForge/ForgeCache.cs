@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using LocalLlm.Backends.LlamaCpp;
+using LocalLlm.ModelForge.Onnx;
 
 namespace LocalLlm.ModelForge;
 
@@ -89,20 +90,75 @@ public static class ForgeCache
     }
 
     /// <summary>
+    /// Returns the path of the cached ONNX model folder (see <see cref="OnnxForge"/>), writing it first if needed.
+    /// The weights do not depend on <see cref="TinyModelSpec.WeightType"/>; <paramref name="precision"/> decides them.
+    /// </summary>
+    public static string GetOrCreateOnnx(TinyModelSpec spec, OnnxPrecision precision) => GetOrCreateOnnx(spec, precision, CacheDirectory);
+
+    /// <summary>As <see cref="GetOrCreateOnnx(TinyModelSpec, OnnxPrecision)"/>, in the given cache folder.</summary>
+    internal static string GetOrCreateOnnx(TinyModelSpec spec, OnnxPrecision precision, string directory)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        spec.Validate();
+        var path = Path.Combine(directory, OnnxFolderName(spec, precision));
+        if (Directory.Exists(path))
+        {
+            return path;
+        }
+
+        Directory.CreateDirectory(directory);
+        using (AcquireLock(path + ".lock"))
+        {
+            if (Directory.Exists(path))
+            {
+                return path;
+            }
+
+            // A folder cannot be replaced atomically, but it can appear atomically: it is written under a temporary
+            // name and renamed, so a visible cache folder always holds every file.
+            var temporary = GgufForge.TemporaryPath(path);
+            try
+            {
+                OnnxForge.Write(spec, temporary, precision);
+                Directory.Move(temporary, path);
+            }
+            finally
+            {
+                if (Directory.Exists(temporary))
+                {
+                    Directory.Delete(temporary, recursive: true);
+                }
+            }
+        }
+
+        return path;
+    }
+
+    /// <summary>
     /// A readable name plus a hash of every spec property, the quantization and <see cref="GgufForge.FormatVersion"/>.
     /// Floats enter the hash by their bit patterns, so specs that differ in any way never share a file.
     /// </summary>
     internal static string FileName(TinyModelSpec spec, ForgeQuantization quantization)
     {
+        var type = quantization == ForgeQuantization.None ? spec.WeightType.ToString() : quantization.ToString();
+        return CacheName(spec, type, $"forge-v{GgufForge.FormatVersion}", quantization.ToString()) + ".gguf";
+    }
+
+    /// <summary>As <see cref="FileName"/> for an ONNX model folder; its key adds <see cref="OnnxForge.FormatVersion"/>.</summary>
+    internal static string OnnxFolderName(TinyModelSpec spec, OnnxPrecision precision) =>
+        CacheName(spec, "onnx-" + precision, $"forge-v{GgufForge.FormatVersion}-onnx-v{OnnxForge.FormatVersion}", precision.ToString());
+
+    private static string CacheName(TinyModelSpec spec, string type, string version, string variant)
+    {
         var key = string.Create(CultureInfo.InvariantCulture,
-            $"forge-v{GgufForge.FormatVersion}|{spec.Architecture}|{spec.VocabularySize}|{spec.EmbeddingLength}|{spec.BlockCount}|"
+            $"{version}|{spec.Architecture}|{spec.VocabularySize}|{spec.EmbeddingLength}|{spec.BlockCount}|"
             + $"{spec.HeadCount}|{spec.HeadCountKv}|{spec.HeadDim}|{spec.FeedForwardLength}|{spec.ContextLength}|"
             + $"{BitConverter.SingleToInt32Bits(spec.RopeFreqBase):X8}|{BitConverter.SingleToInt32Bits(spec.RmsEps):X8}|"
-            + $"{spec.TiedEmbeddings}|{spec.WeightType}|{spec.Seed}|{spec.Name}|{quantization}");
+            + $"{spec.TiedEmbeddings}|{spec.WeightType}|{spec.Seed}|{spec.Name}|{variant}");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var slug = new string(spec.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
-        var type = quantization == ForgeQuantization.None ? spec.WeightType.ToString() : quantization.ToString();
-        return $"{(slug.Length > 0 ? slug : "model")}-{type.ToLowerInvariant()}-{hash}.gguf";
+        return $"{(slug.Length > 0 ? slug : "model")}-{type.ToLowerInvariant()}-{hash}";
     }
 
     /// <summary>

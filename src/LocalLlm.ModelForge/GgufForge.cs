@@ -126,24 +126,12 @@ public static class GgufForge
 
     private static void WriteValues(GgufWriter writer, TinyModelSpec spec, TensorPlan tensor, float[] buffer)
     {
-        // Each tensor has its own stream, so its values do not depend on which tensors precede it.
-        var random = DeterministicRandom.ForStream(spec.Seed, tensor.Name);
+        var values = new TensorValues(spec, tensor);
         for (var remaining = tensor.ElementCount; remaining > 0;)
         {
             var count = (int)Math.Min(remaining, buffer.Length);
             var chunk = buffer.AsSpan(0, count);
-            if (tensor.IsNorm)
-            {
-                chunk.Fill(tensor.Scale);
-            }
-            else
-            {
-                for (var i = 0; i < chunk.Length; i++)
-                {
-                    chunk[i] = random.NextGaussianLike() * tensor.Scale;
-                }
-            }
-
+            values.Next(chunk);
             writer.WriteTensorData(chunk);
             remaining -= count;
         }

@@ -18,6 +18,12 @@ internal enum PreTokenizerKind
 /// </summary>
 internal static partial class PreTokenizer
 {
+    private const string Qwen2Regex = @"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+    private const string Llama3Regex = @"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
+
+    /// <summary>The split pattern, also written into Hugging Face tokenizer files so both tokenizers chunk alike.</summary>
+    public static string Pattern(PreTokenizerKind kind) => kind == PreTokenizerKind.Qwen2 ? Qwen2Regex : Llama3Regex;
+
     public static string Name(PreTokenizerKind kind) => kind switch
     {
         PreTokenizerKind.Qwen2 => "qwen2",
@@ -37,9 +43,9 @@ internal static partial class PreTokenizer
         return chunks;
     }
 
-    [GeneratedRegex(@"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(Qwen2Regex, RegexOptions.CultureInvariant)]
     private static partial Regex Qwen2Pattern();
 
-    [GeneratedRegex(@"(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(Llama3Regex, RegexOptions.CultureInvariant)]
     private static partial Regex Llama3Pattern();
 }
