@@ -36,14 +36,7 @@ internal static class ForgeCommand
         return command;
     }
 
-    internal static TinyModelSpec Preset(string name) => name.ToLowerInvariant() switch
-    {
-        "test" => TinyModelSpec.Test,
-        "test-llama" => TinyModelSpec.TestLlama,
-        "demo" => TinyModelSpec.Demo,
-        "bench100m" => TinyModelSpec.Bench100M,
-        _ => throw new ArgumentException($"Unknown preset '{name}': expected test, test-llama, demo or bench100m."),
-    };
+    internal static TinyModelSpec Preset(string name) => TinyModelPresets.Find(name);
 
     private static LlamaFileType FileType(string name) => name switch
     {

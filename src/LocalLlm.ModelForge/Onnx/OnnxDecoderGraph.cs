@@ -51,9 +51,11 @@ internal static class OnnxDecoderGraph
 
         // GroupQueryAttention takes the index of each row's last valid position and the mask width, both int32.
         var maskLengths = graph.Node("ReduceSum", [AttentionMask, graph.Int64s(1)], Attribute("keepdims", 0L));
-        var seqlensK = graph.Node("Cast", [graph.Node("Sub", [maskLengths, graph.Int64Scalar(1)])], OnnxWeights.To(DataType.Int32));
+        var seqlensK = graph.Node("Cast", [graph.Node("Sub", [maskLengths, graph.Int64Scalar(1)])], CastTo(DataType.Int32));
         var totalLength = graph.Node("Cast", [graph.Node("Gather", [graph.Node("Shape", [AttentionMask]), graph.Int64Scalar(1)])],
-            OnnxWeights.To(DataType.Int32));
+            CastTo(DataType.Int32));
+        graph.Describe(seqlensK, DataType.Int32, "batch_size");
+        graph.Describe(totalLength, DataType.Int32);
 
         var rotary = new OnnxRotary(spec, graph, PositionIds);
         var embedding = weights.Embedding();
@@ -74,7 +76,7 @@ internal static class OnnxDecoderGraph
         var final = RmsNorm(graph, hidden, weights.Norm("output_norm.weight"), spec.RmsEps);
         var logits = weights.OutputHead(final, embedding);
         graph.Node(logitsType == DataType.Float ? "Identity" : "Cast", [logits], [Logits], "",
-            logitsType == DataType.Float ? [] : [OnnxWeights.To(logitsType)]);
+            logitsType == DataType.Float ? [] : [CastTo(logitsType)]);
         graph.Output(Logits, logitsType, "batch_size", "sequence_length", spec.VocabularySize);
         for (var layer = 0; layer < spec.BlockCount; layer++)
         {
@@ -86,7 +88,7 @@ internal static class OnnxDecoderGraph
         {
             IrVersion = IrVersion,
             ProducerName = "LocalLlm.ModelForge",
-            ProducerVersion = GgufForge.FormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ProducerVersion = $"{GgufForge.FormatVersion}.{OnnxForge.FormatVersion}",
             DocString = $"Random-weight {spec.Architecture} model ({precision}, seed {spec.Seed}); its output is meaningless.",
             Graph = graph.Graph,
         };
@@ -115,9 +117,9 @@ internal static class OnnxDecoderGraph
         var kvType = KvType(precision);
         if (kvType != DataType.Float)
         {
-            q = graph.Node("Cast", [q], OnnxWeights.To(kvType));
-            k = graph.Node("Cast", [k], OnnxWeights.To(kvType));
-            v = graph.Node("Cast", [v], OnnxWeights.To(kvType));
+            q = graph.Node("Cast", [q], CastTo(kvType));
+            k = graph.Node("Cast", [k], CastTo(kvType));
+            v = graph.Node("Cast", [v], CastTo(kvType));
         }
 
         var output = graph.Node("GroupQueryAttention",
@@ -127,7 +129,7 @@ internal static class OnnxDecoderGraph
             Attribute("kv_num_heads", (long)spec.HeadCountKv),
             Attribute("do_rotary", 0L),
             Attribute("local_window_size", -1L))[0];
-        return kvType == DataType.Float ? output : graph.Node("Cast", [output], OnnxWeights.To(DataType.Float));
+        return kvType == DataType.Float ? output : graph.Node("Cast", [output], CastTo(DataType.Float));
     }
 
     /// <summary>x / sqrt(mean(x²) + eps) · weight over the last axis, as llama.cpp's rms_norm followed by the weight.</summary>

@@ -98,6 +98,9 @@ internal sealed class OnnxGraphBuilder(string name)
         return attribute;
     }
 
+    /// <summary>The <c>to</c> attribute of a <c>Cast</c> node.</summary>
+    public static AttributeProto CastTo(TensorProto.Types.DataType type) => Attribute("to", (long)type);
+
     private string AddInitializer(string tensorName, TensorProto.Types.DataType type, ReadOnlySpan<byte> bytes, long[] dims)
     {
         var tensor = new TensorProto { Name = tensorName, DataType = (int)type, RawData = ByteString.CopyFrom(bytes) };

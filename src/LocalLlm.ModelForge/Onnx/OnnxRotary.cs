@@ -8,6 +8,7 @@ namespace LocalLlm.ModelForge.Onnx;
 /// initializers gathered by position. Pair i of a head turns by position · theta^(-2i/head_dim). Which elements
 /// form a pair follows llama.cpp: Qwen3 uses the NEOX form (element i with i + head_dim/2), Llama the original
 /// form (elements 2i and 2i+1) because its converter permutes the query and key rows to match.
+/// The tables come from the platform's cos and sin, so unlike the weights their last bits may differ between machines.
 /// </summary>
 internal sealed class OnnxRotary
 {

@@ -31,7 +31,7 @@ internal sealed class OnnxWeights(TinyModelSpec spec, OnnxPrecision precision, O
         var values = TensorValues.All(spec, tensor);
         long[] dims = [tensor.Shape[1], tensor.Shape[0]];
         return precision == OnnxPrecision.Fp16
-            ? graph.Node("Cast", [graph.Initializer(tensor.Name, ToHalf(values), dims)], To(TensorProto.Types.DataType.Float))
+            ? graph.Node("Cast", [graph.Initializer(tensor.Name, ToHalf(values), dims)], OnnxGraphBuilder.CastTo(TensorProto.Types.DataType.Float))
             : graph.Initializer(tensor.Name, values, dims);
     }
 
@@ -54,8 +54,6 @@ internal sealed class OnnxWeights(TinyModelSpec spec, OnnxPrecision precision, O
         return graph.Node("MatMul", [x, FloatMatrix(_plan["output.weight"])]);
     }
 
-    public static AttributeProto To(TensorProto.Types.DataType type) => OnnxGraphBuilder.Attribute("to", (long)type);
-
     private string FloatMatrix(TensorPlan tensor)
     {
         int inputs = (int)tensor.Shape[0], outputs = (int)tensor.Shape[1];
@@ -70,7 +68,7 @@ internal sealed class OnnxWeights(TinyModelSpec spec, OnnxPrecision precision, O
         }
 
         return precision == OnnxPrecision.Fp16
-            ? graph.Node("Cast", [graph.Initializer(tensor.Name, ToHalf(transposed), inputs, outputs)], To(TensorProto.Types.DataType.Float))
+            ? graph.Node("Cast", [graph.Initializer(tensor.Name, ToHalf(transposed), inputs, outputs)], OnnxGraphBuilder.CastTo(TensorProto.Types.DataType.Float))
             : graph.Initializer(tensor.Name, transposed, inputs, outputs);
     }
 

@@ -41,6 +41,12 @@ internal sealed record ServerOptions
     /// <summary>--chat-template-file PATH: a Jinja chat template used instead of the model file's own.</summary>
     public string? ChatTemplateFile { get; init; }
 
+    /// <summary>--embedding: the --model file serves /v1/embeddings instead of generation (as llama-server's flag).</summary>
+    public bool Embedding { get; init; }
+
+    /// <summary>--device cpu|cuda: where the --model runs.</summary>
+    public string? Device { get; init; }
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -57,6 +63,8 @@ internal sealed record ServerOptions
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
         ChatTemplateFile = configuration["chat-template-file"],
+        Embedding = configuration.GetValue<bool>("embedding") || configuration.GetValue<bool>("embeddings"),
+        Device = configuration["device"],
     };
 
     private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)
@@ -74,7 +82,7 @@ internal sealed record ServerOptions
     /// (`--no-prefix-caching`) become `--flag=true`, which configuration understands.
     /// </summary>
     public static string[] ExpandSwitches(string[] args) => args
-        .Select(a => ShortFlags.GetValueOrDefault(a) ?? (a is "--no-prefix-caching" ? a + "=true" : a))
+        .Select(a => ShortFlags.GetValueOrDefault(a) ?? (a is "--no-prefix-caching" or "--embedding" or "--embeddings" ? a + "=true" : a))
         .ToArray();
 
     private static int? ReadInt(IConfiguration configuration, string key)

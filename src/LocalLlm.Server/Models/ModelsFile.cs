@@ -46,7 +46,7 @@ internal sealed class ModelEntry
     /// <summary>Served when no --model is given.</summary>
     public bool Default { get; set; }
 
-    /// <summary>A preset of the model forge ("demo"): the file is generated with random weights when missing.</summary>
+    /// <summary>A preset of the model forge (demo, test, test-llama): the file (or ONNX folder) is generated with random weights when missing.</summary>
     public string? Forge { get; set; }
 
     /// <summary>Total KV cells shared by all running requests.</summary>
@@ -58,6 +58,15 @@ internal sealed class ModelEntry
     public int? BatchSize { get; set; }
 
     public int? Threads { get; set; }
+
+    /// <summary>Where the model runs: cpu (default) or cuda.</summary>
+    public string? Device { get; set; }
+
+    /// <summary>Serve this model on /v1/embeddings (pooled hidden states) instead of generation.</summary>
+    public bool Embedding { get; set; }
+
+    /// <summary>Embedding pooling: mean (default), cls, last; the model file's own choice wins when it names one.</summary>
+    public string? Pooling { get; set; }
 
     /// <summary>Overrides the model file's chat template: a Jinja file (relative to models.yaml) or the template text itself.</summary>
     public string? ChatTemplate { get; set; }

@@ -21,6 +21,6 @@ internal static class OpenAiEndpoints
     {
         Id = host.Id,
         Created = host.Created,
-        MaxModelLength = host.Engine.ContextLimit,
+        MaxModelLength = host.ContextLength,
     };
 }

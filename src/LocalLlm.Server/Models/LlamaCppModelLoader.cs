@@ -1,0 +1,106 @@
+using LocalLlm.Backends.LlamaCpp;
+using LocalLlm.Engine;
+using LocalLlm.Engine.Scheduling;
+using LocalLlm.ModelForge;
+using LocalLlm.Server.Chat;
+using LocalLlm.Server.Hosting;
+using LocalLlm.Templates;
+
+namespace LocalLlm.Server.Models;
+
+/// <summary>Serves GGUF files through llama.cpp.</summary>
+internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILoggerFactory loggerFactory) : IModelLoader
+{
+    private readonly ILogger _logger = loggerFactory.CreateLogger<LlamaCppModelLoader>();
+
+    public IReadOnlyList<string> BackendNames { get; } = ["llamacpp", "llama.cpp", "gguf"];
+
+    public ModelHost Load(ModelEntry entry)
+    {
+        if (entry.Forge is { } preset && !File.Exists(entry.Path))
+        {
+            LogForging(entry.Id, preset, entry.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(entry.Path)!);
+            GgufForge.Write(TinyModelPresets.Find(preset), entry.Path);
+        }
+
+        if (!File.Exists(entry.Path))
+        {
+            throw new FileNotFoundException($"Model file of '{entry.Id}' not found: {entry.Path}", entry.Path);
+        }
+
+        if (!string.Equals(entry.Device ?? "cpu", "cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                $"Model '{entry.Id}': device '{entry.Device}' is not available with the bundled llama.cpp build (CPU); GPU offload needs a CUDA build of libllama (set LLAMA_NATIVE_DIR).");
+        }
+
+        return LoadGeneration(entry);
+    }
+
+    private ModelHost LoadGeneration(ModelEntry entry)
+    {
+        int parallel = Math.Min(options.Parallel ?? entry.Parallel ?? 8, LlamaCppOptions.MaxSequenceLimit - 1);
+
+        // Sequence ids past the running ones hold the prefix cache of finished requests.
+        int cacheHolders = Math.Min(LlamaCppOptions.MaxSequenceLimit - parallel, 64);
+        var backendOptions = new LlamaCppOptions
+        {
+            ModelPath = entry.Path,
+            ContextSize = options.ContextSize ?? entry.ContextSize ?? 8192,
+            MaxSequences = parallel + cacheHolders,
+            BatchSize = options.BatchSize ?? entry.BatchSize ?? 512,
+            Threads = options.Threads ?? entry.Threads,
+            Poll = (uint)Math.Clamp(options.Poll ?? 50, 0, 100),
+        };
+        LlamaCppBackend backend = LlamaCppBackend.Load(backendOptions, loggerFactory.CreateLogger<LlamaCppBackend>());
+        try
+        {
+            var engine = new LlmEngine(backend, EngineOptionsFor(options, entry, parallel, backendOptions.BatchSize), loggerFactory.CreateLogger<LlmEngine>());
+            LogLoaded(entry.Id, entry.Path, backend.Info.Architecture, backend.Info.ParameterCount, backendOptions.ContextSize, parallel);
+            return new ModelHost(entry.Id, BackendNames[0], engine, PromptRenderer(entry, backend), DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                grammar => LlamaTokenSampler.ValidateGrammar(backend, grammar));
+        }
+        catch
+        {
+            backend.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The scheduling settings every backend's engine takes from the command line and the entry.</summary>
+    internal static EngineOptions EngineOptionsFor(ServerOptions options, ModelEntry entry, int parallel, int batchTokens) => new()
+    {
+        ModelId = entry.Id,
+        BlockSize = options.BlockSize ?? 16,
+        EnablePrefixCaching = !options.DisablePrefixCaching,
+        Scheduler = new SchedulerOptions
+        {
+            MaxRunningRequests = parallel,
+            MaxBatchTokens = batchTokens,
+            PrefillChunkTokens = options.PrefillChunk ?? 256,
+            MaxWaitingRequests = options.MaxQueue ?? 1024,
+        },
+    };
+
+    private JinjaPromptRenderer PromptRenderer(ModelEntry entry, LlamaCppBackend backend)
+    {
+        (ChatTemplate template, string origin) = ChatTemplateSource.Choose(options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info.ChatTemplate);
+        var tokenizer = (LlamaTokenizer)backend.Tokenizer;
+        var renderer = new JinjaPromptRenderer(template, TokenText(tokenizer, tokenizer.BosToken), TokenText(tokenizer, tokenizer.EosToken), tokenizer.AddsBos);
+        LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
+        return renderer;
+    }
+
+    private static string TokenText(LlamaTokenizer tokenizer, int token) =>
+        token < 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(tokenizer.TokenBytes(token, renderSpecial: true));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight demo model ({Preset}) at {Path}; its output is meaningless words")]
+    private partial void LogForging(string modelId, string preset, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId}: chat template from {Origin}; tool calls {ToolCallFormat}, thinking tags {HasThinking}")]
+    private partial void LogTemplate(string modelId, string origin, ToolCallFormat toolCallFormat, bool hasThinking);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path}: {Architecture}, {Parameters} parameters, {ContextSize} KV cells, {Parallel} parallel sequences")]
+    private partial void LogLoaded(string modelId, string path, string architecture, long parameters, int contextSize, int parallel);
+}

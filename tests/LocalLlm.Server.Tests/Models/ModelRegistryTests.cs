@@ -1,0 +1,132 @@
+using System.ClientModel;
+using System.Net;
+using System.Text.Json;
+using LocalLlm.ModelForge;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace LocalLlm.Server.Tests.Models;
+
+public sealed class ModelRegistryTests
+{
+    [Fact]
+    public async Task Start_ModelsFileWithTwoEntries_ServesBoth()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
+        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.TestLlama), Path.Combine(folder, "llama.gguf"));
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, """
+            models:
+              - id: tiny-llama
+                path: llama.gguf
+                context_size: 2048
+                parallel: 2
+              - id: tiny-qwen
+                default: true
+                backend: llamacpp
+                path: qwen.gguf
+                context_size: 2048
+                parallel: 2
+            """);
+
+        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        using JsonDocument models = JsonDocument.Parse(await http.GetStringAsync("/v1/models"));
+        string[] ids = models.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
+        Assert.Equal(["tiny-qwen", "tiny-llama"], ids);
+
+        foreach (string id in ids)
+        {
+            var chat = new ChatClient(id, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(factory.ClientOptions.BaseAddress, "/v1") });
+            ChatCompletion reply = await chat.CompleteChatAsync([new UserChatMessage("hello")], new ChatCompletionOptions { MaxOutputTokenCount = 4, Temperature = 0 });
+            Assert.Equal(id, reply.Model);
+            Assert.Equal(4, reply.Usage.OutputTokenCount);
+        }
+    }
+
+    [Fact]
+    public async Task Start_UnknownBackend_FailsNamingIt()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, """
+            models:
+              - id: odd
+                backend: tensorflow
+                path: odd.bin
+            """);
+
+        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
+        Assert.Contains("unknown backend 'tensorflow'", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_DuplicateIds_FailsNamingTheId()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, """
+            models:
+              - id: same
+                path: qwen.gguf
+                context_size: 1024
+              - id: same
+                path: qwen.gguf
+                context_size: 1024
+            """);
+
+        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
+        Assert.Contains("Two models have the id 'same'", Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_ModelById_ReportsContextLength()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, """
+            models:
+              - id: tiny-qwen
+                path: qwen.gguf
+                context_size: 1024
+                parallel: 2
+            """);
+
+        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        using JsonDocument card = JsonDocument.Parse(await http.GetStringAsync("/v1/models/tiny-qwen"));
+        Assert.Equal(1024, card.RootElement.GetProperty("max_model_len").GetInt32());
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/models/absent")).StatusCode);
+    }
+
+    private static WebApplicationFactory<Program> Start(string modelsFile)
+    {
+        WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("models-file", modelsFile);
+            builder.UseSetting("threads", "2");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        });
+        factory.UseKestrel(0);
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
+
+        return factory;
+    }
+
+    private static string Flatten(Exception error) => error is AggregateException aggregate
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
+        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
+}
