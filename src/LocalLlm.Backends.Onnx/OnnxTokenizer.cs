@@ -73,6 +73,12 @@ internal sealed class OnnxTokenizer : ITokenizer
 
     public int BosToken { get; }
 
+    /// <summary>The EOS token tokenizer_config.json names (or the first of genai_config.json's), -1 when none.</summary>
+    public int EosToken => _eosToken;
+
+    /// <summary>Whether Tokenize with addSpecial puts BOS first.</summary>
+    public bool AddsBos => _addBos;
+
     public int VocabularySize { get; }
 
     public int[] Tokenize(string text, bool addSpecial, bool parseSpecial)
