@@ -164,6 +164,17 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     {
         while (_incoming.TryDequeue(out Request? request))
         {
+            // A sampler the backend refuses (a grammar it cannot parse or does not support) fails this request only.
+            try
+            {
+                request.Sampler = _backend.CreateSampler(request.Source.Sampling);
+            }
+            catch (Exception ex)
+            {
+                Finish(request, FinishReason.Error, error: ex.Message);
+                continue;
+            }
+
             _scheduler.Add(request);
         }
 

@@ -106,6 +106,26 @@ public sealed class EngineParityTests(ITestOutputHelper output)
         return (matching, prompts.Length);
     }
 
+    [Fact]
+    public async Task Submit_GrammarRequest_FailsNamingLlamaCppWhileEngineServesOn()
+    {
+        await using var onnx = new LlmEngine(TestModels.LoadOnnx(maxSequences: 2, sequenceLength: 64), Options());
+        int[] prompt = onnx.Backend.Tokenizer.Tokenize("hello there", true, true);
+        var request = new GenerationRequest
+        {
+            RequestId = "grammar",
+            PromptTokens = prompt,
+            MaxTokens = 4,
+            Sampling = new SamplingParams { Temperature = 0, Grammar = "root ::= \"yes\"" },
+        };
+
+        GenerationEvent failure = Assert.Single(await onnx.Submit(request).ReadAllAsync().ToListAsync());
+
+        Assert.Equal(FinishReason.Error, failure.Finish);
+        Assert.Contains("llama.cpp backend", failure.Error, StringComparison.Ordinal);
+        Assert.Equal(4, (await GenerateAsync(onnx, prompt, 4)).Count);
+    }
+
     /// <summary>True when equal; otherwise asserts that the paths part where the reference's two best tokens were a near-tie.</summary>
     private static bool AssertSameUpToTies(List<TokenLogprob> reference, List<TokenLogprob> actual, string what)
     {

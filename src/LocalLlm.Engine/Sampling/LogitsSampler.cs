@@ -17,8 +17,8 @@ public sealed class LogitsSampler : ITokenSampler
     private readonly int _vocabularySize;
     private readonly PenaltyHistory _history;
     private readonly Random _random;
-    private readonly float[] _adjusted;
-    private readonly Candidates _candidates;
+    private float[]? _adjusted;
+    private Candidates? _candidates;
     private readonly bool _penalised;
 
     /// <exception cref="NotSupportedException"><see cref="SamplingParams.Grammar"/> is set.</exception>
@@ -50,8 +50,6 @@ public sealed class LogitsSampler : ITokenSampler
 
         // Random(int) is a fixed, documented-stable algorithm, so a seed reproduces the same draws across runs.
         _random = sampling.Seed is uint seed ? new Random(unchecked((int)seed)) : new Random();
-        _adjusted = new float[vocabularySize];
-        _candidates = new Candidates(vocabularySize);
     }
 
     public int Sample(int batchIndex)
@@ -83,6 +81,9 @@ public sealed class LogitsSampler : ITokenSampler
             throw new ArgumentException($"Expected {_vocabularySize} logits, got {logits.Length}.", nameof(logits));
         }
 
+        // Allocated at the first draw, so requests still waiting for a slot hold no vocabulary-sized buffers.
+        _adjusted ??= new float[_vocabularySize];
+        _candidates ??= new Candidates(_vocabularySize);
         logits.CopyTo(_adjusted);
         foreach ((int token, float bias) in _sampling.LogitBias)
         {
@@ -91,7 +92,7 @@ public sealed class LogitsSampler : ITokenSampler
 
         if (_penalised)
         {
-            ApplyPenalties();
+            ApplyPenalties(_adjusted);
         }
 
         if (_sampling.IsGreedy)
@@ -109,11 +110,11 @@ public sealed class LogitsSampler : ITokenSampler
 
     /// <summary>llama.cpp's penalties: the repetition penalty pushes a seen token's logit towards less likely
     /// (divides positive logits, multiplies negative ones), then frequency and presence subtract per count and once.</summary>
-    private void ApplyPenalties()
+    private void ApplyPenalties(float[] adjusted)
     {
         foreach ((int token, int count) in _history.Counts)
         {
-            ref float logit = ref _adjusted[token];
+            ref float logit = ref adjusted[token];
             logit = logit <= 0 ? logit * _sampling.RepetitionPenalty : logit / _sampling.RepetitionPenalty;
             logit -= (count * _sampling.FrequencyPenalty) + _sampling.PresencePenalty;
         }
