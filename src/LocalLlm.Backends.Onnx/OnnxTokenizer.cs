@@ -124,11 +124,6 @@ internal sealed class OnnxTokenizer : ITokenizer
 
     private void EncodeText(string text, List<int> tokens)
     {
-        if (_definition.NormalizeNfc)
-        {
-            text = text.Normalize(NormalizationForm.FormC);
-        }
-
         if (_definition.AddPrefixSpace && !text.StartsWith(' '))
         {
             text = " " + text;

@@ -27,7 +27,6 @@ internal sealed class TokenizerJson
 
     /// <summary>A chunk found whole in the vocabulary is one token, without merging (Llama 3).</summary>
     public bool IgnoreMerges { get; init; }
-    public bool NormalizeNfc { get; init; }
 
     /// <summary>The special token the post-processor puts first, if it does (how Llama 3 adds BOS).</summary>
     public int? PostProcessorBos { get; init; }
@@ -56,6 +55,7 @@ internal sealed class TokenizerJson
         }
 
         var (splits, addPrefixSpace) = ReadPreTokenizer(fields, root);
+        CheckNormalizer(fields, root);
         return new TokenizerJson
         {
             Vocabulary = vocabulary,
@@ -64,7 +64,6 @@ internal sealed class TokenizerJson
             Splits = splits,
             AddPrefixSpace = addPrefixSpace,
             IgnoreMerges = fields.OptionalBool(model, "model", "ignore_merges") ?? false,
-            NormalizeNfc = ReadNormalizer(fields, root),
             PostProcessorBos = ReadPostProcessorBos(root),
         };
     }
@@ -172,19 +171,17 @@ internal sealed class TokenizerJson
         }
     }
 
-    private static bool ReadNormalizer(JsonFields fields, JsonElement root)
+    /// <summary>
+    /// NFC (Qwen2/Qwen3) is accepted and not applied: text is tokenized as it comes, as llama.cpp does for these
+    /// vocabularies, and the process runs with invariant globalization, which has no Unicode normalization tables.
+    /// </summary>
+    private static void CheckNormalizer(JsonFields fields, JsonElement root)
     {
-        if (!root.TryGetProperty("normalizer", out JsonElement normalizer) || normalizer.ValueKind == JsonValueKind.Null)
+        if (root.TryGetProperty("normalizer", out JsonElement normalizer) && normalizer.ValueKind != JsonValueKind.Null
+            && fields.OptionalString(normalizer, "normalizer", "type") is var type && type != "NFC")
         {
-            return false;
+            throw fields.Unsupported("normalizer", "type", $"'{type}' (supported: none, or NFC, which text is assumed to be in).");
         }
-
-        string? type = fields.OptionalString(normalizer, "normalizer", "type");
-        return type switch
-        {
-            "NFC" => true,
-            _ => throw fields.Unsupported("normalizer", "type", $"'{type}' (supported: none or NFC)."),
-        };
     }
 
     private static int? ReadPostProcessorBos(JsonElement root)

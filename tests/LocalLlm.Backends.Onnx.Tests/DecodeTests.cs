@@ -95,6 +95,19 @@ public sealed class DecodeTests
     }
 
     [Fact]
+    public void Decode_SequenceSplitOrUnknown_ThrowsWithoutRunning()
+    {
+        using OnnxBackend onnx = TestModels.LoadOnnx(maxSequences: 2, sequenceLength: 32);
+
+        var split = Assert.Throws<ArgumentException>(() => onnx.Decode([new BatchToken(5, 0, 0, true), new BatchToken(6, 0, 1, true), new BatchToken(7, 1, 0, true)]));
+        var unknown = Assert.Throws<ArgumentException>(() => onnx.Decode([new BatchToken(5, 0, 2, true)]));
+
+        Assert.Contains("not adjacent", split.Message);
+        Assert.Contains("sequence ids are in [0, 2)", unknown.Message);
+        Assert.Equal(0, onnx.SequenceLengthOf(0));
+    }
+
+    [Fact]
     public void Decode_PastRowCapacity_ReturnsNoKvSlotAndKeepsRow()
     {
         using OnnxBackend onnx = TestModels.LoadOnnx(maxSequences: 2, sequenceLength: 8);

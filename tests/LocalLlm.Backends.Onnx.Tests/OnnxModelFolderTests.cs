@@ -116,6 +116,23 @@ public sealed class OnnxModelFolderTests : IDisposable
         Assert.Contains("tokenizer.json: model.type is not supported: 'Unigram'", Assert.Throws<OnnxModelException>(() => OnnxModelFolder.Read(_folder)).Message);
     }
 
+    [Theory]
+    [InlineData("NFC", null)]
+    [InlineData("Lowercase", "tokenizer.json: normalizer.type is not supported: 'Lowercase'")]
+    public void Read_Normalizer_AcceptsNfcOnly(string type, string? expected)
+    {
+        Edit("tokenizer.json", root => root["normalizer"] = new JsonObject { ["type"] = type });
+
+        if (expected is null)
+        {
+            Assert.NotNull(OnnxModelFolder.Read(_folder).Tokenizer);
+        }
+        else
+        {
+            Assert.Contains(expected, Assert.Throws<OnnxModelException>(() => OnnxModelFolder.Read(_folder)).Message);
+        }
+    }
+
     [Fact]
     public void Read_TokenizerConfigVariants_ReadNamedTemplateAndTokenObjects()
     {
