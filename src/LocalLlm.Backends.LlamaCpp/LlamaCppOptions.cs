@@ -16,8 +16,9 @@ public sealed record LlamaCppOptions
     public int MaxSequences { get; init; } = 8;
 
     /// <summary>
-    /// Most tokens one Decode call accepts (n_batch); micro-batches are min(BatchSize, 512). llama.cpp caps it at the
-    /// context size, so callers size their batches by <see cref="Engine.Backend.BackendInfo.MaxBatchTokens"/>.
+    /// Most tokens one Decode call accepts (n_batch); micro-batches are min(BatchSize, 512), or BatchSize itself with
+    /// <see cref="Embeddings"/>. llama.cpp caps it at the context size, so callers size their batches by
+    /// <see cref="Engine.Backend.BackendInfo.MaxBatchTokens"/>.
     /// </summary>
     public int BatchSize { get; init; } = 512;
 
@@ -39,9 +40,19 @@ public sealed record LlamaCppOptions
     /// <summary>How many recent accepted tokens repetition/frequency/presence penalties look at.</summary>
     public int PenaltyLastN { get; init; } = 64;
 
+    /// <summary>
+    /// The context outputs pooled embeddings (<see cref="LlamaEmbeddingModel"/>). Pooling sums over the tokens of one
+    /// micro-batch, so a sequence split across two would pool only its tail: micro-batches are then as large as
+    /// <see cref="BatchSize"/>, and one input may hold at most that many tokens.
+    /// </summary>
+    public bool Embeddings { get; init; }
+
+    /// <summary>How token embeddings pool into one vector per input; the model file's own pooling type wins when it names one.</summary>
+    public EmbeddingPooling Pooling { get; init; } = EmbeddingPooling.Mean;
+
     internal int EffectiveThreads => Threads ?? Environment.ProcessorCount;
 
-    internal int MicroBatchSize => Math.Min(BatchSize, 512);
+    internal int MicroBatchSize => Embeddings ? BatchSize : Math.Min(BatchSize, 512);
 
     internal void Validate()
     {
@@ -52,5 +63,9 @@ public sealed record LlamaCppOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(EffectiveThreads, 1, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfNegative(PenaltyLastN, nameof(PenaltyLastN));
+        if (!Enum.IsDefined(Pooling))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Pooling is mean, cls or last.");
+        }
     }
 }

@@ -13,6 +13,9 @@ internal sealed class LlamaTokenSampler : ITokenSampler
     /// <summary>LLAMA_DEFAULT_SEED: llama.cpp draws a random seed.</summary>
     private const uint RandomSeed = 0xFFFFFFFF;
 
+    /// <summary>OpenAI's lowest logit_bias, documented to ban the token.</summary>
+    private const float BanningBias = -100f;
+
     private readonly LlamaCppBackend _backend;
     private readonly SafeLlamaSamplerHandle _chain;
 
@@ -32,9 +35,11 @@ internal sealed class LlamaTokenSampler : ITokenSampler
         try
         {
             var vocabularySize = backend.Info.VocabularySize;
-            if (logitBias is { Count: > 0 })
+            var biases = Biases(sampling.LogitBias, logitBias, vocabularySize);
+            if (biases.Length > 0)
             {
-                chain.AddToChain(CreateLogitBias(vocabularySize, logitBias));
+                // First, so every later stage (penalties, grammar, top-k, greedy) sees the biased logits.
+                chain.AddToChain(CreateLogitBias(vocabularySize, biases));
             }
 
             var penalised = sampling.RepetitionPenalty != 1f || sampling.FrequencyPenalty != 0f || sampling.PresencePenalty != 0f;
@@ -121,10 +126,34 @@ internal sealed class LlamaTokenSampler : ITokenSampler
         return sampler;
     }
 
-    private static unsafe SafeLlamaSamplerHandle CreateLogitBias(int vocabularySize, IReadOnlyList<LlamaLogitBias> logitBias)
+    /// <summary>
+    /// The request's biases (OpenAI's logit_bias) and the caller's, in llama.cpp's form. A bias of -100 or below bans the
+    /// token outright (-infinity), as OpenAI documents it: a finite -100 would not outweigh every logit of every model.
+    /// </summary>
+    private static LlamaLogitBias[] Biases(IReadOnlyList<KeyValuePair<int, float>> requested, IReadOnlyList<LlamaLogitBias>? extra, int vocabularySize)
+    {
+        var entries = new List<LlamaLogitBias>(requested.Count + (extra?.Count ?? 0));
+        foreach (var (token, bias) in requested)
+        {
+            if ((uint)token >= (uint)vocabularySize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(requested), token, "Logit bias names a token outside the vocabulary.");
+            }
+
+            entries.Add(new LlamaLogitBias { Token = new LlamaToken(token), Bias = bias <= BanningBias ? float.NegativeInfinity : bias });
+        }
+
+        if (extra is not null)
+        {
+            entries.AddRange(extra);
+        }
+
+        return entries.ToArray();
+    }
+
+    private static unsafe SafeLlamaSamplerHandle CreateLogitBias(int vocabularySize, LlamaLogitBias[] entries)
     {
         // llama.cpp copies the entries, so a temporary array suffices.
-        var entries = logitBias.ToArray();
         fixed (LlamaLogitBias* ptr = entries)
         {
             return Checked(LlamaNative.llama_sampler_init_logit_bias(vocabularySize, entries.Length, ptr));

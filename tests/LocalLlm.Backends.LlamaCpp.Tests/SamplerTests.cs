@@ -81,6 +81,38 @@ public sealed class SamplerTests : IDisposable
     }
 
     [Fact]
+    public void Sample_SamplingLogitBias_MinusHundredBansAndPlusHundredForces()
+    {
+        var prompt = Tokens("hello world");
+        Assert.Equal(DecodeStatus.Ok, _backend.Decode(DecodeTests.Prompt(prompt, 0)));
+        var logits = _backend.GetLogits(prompt.Length - 1).ToArray();
+        var favourite = Array.IndexOf(logits, logits.Max());
+        var weakest = Array.IndexOf(logits, logits.Min());
+        Assert.True(logits.Max() - logits.Min() < 100f, "the test model's logits spread too far for a +100 bias to decide");
+
+        using var banned = _backend.CreateSampler(SamplingParams.Greedy with { LogitBias = [new(favourite, -100f)] });
+        using var forced = _backend.CreateSampler(SamplingParams.Greedy with { LogitBias = [new(weakest, 100f)] });
+        using var bannedHot = _backend.CreateSampler(new SamplingParams
+        {
+            Temperature = 2f,
+            Seed = 3,
+            LogitBias = Enumerable.Range(0, logits.Length).Where(t => t != weakest).Select(t => new KeyValuePair<int, float>(t, -100f)).ToList(),
+        });
+
+        Assert.NotEqual(favourite, banned.Sample(prompt.Length - 1));
+        Assert.Equal(weakest, forced.Sample(prompt.Length - 1));
+        Assert.Equal(weakest, bannedHot.Sample(prompt.Length - 1));
+    }
+
+    [Fact]
+    public void CreateSampler_LogitBiasOutsideVocabulary_Throws()
+    {
+        var outside = _backend.Info.VocabularySize;
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => _backend.CreateSampler(SamplingParams.Greedy with { LogitBias = [new(outside, 1f)] }));
+    }
+
+    [Fact]
     public void Sample_RepetitionPenaltyAfterAccept_AvoidsAcceptedToken()
     {
         var prompt = Tokens("hello world");

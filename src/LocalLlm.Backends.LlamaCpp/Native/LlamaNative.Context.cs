@@ -49,6 +49,23 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LibraryName)]
     public static partial void llama_synchronize(SafeLlamaContextHandle ctx);
 
+    /// <returns>The pooling the context applies: the requested one, else the model file's, else NONE.</returns>
+    [LibraryImport(LibraryName)]
+    public static partial LlamaPoolingType llama_pooling_type(SafeLlamaContextHandle ctx);
+
+    /// <summary>
+    /// The output embedding (llama_model_n_embd_out floats) of the i-th batch token of the last decode; per token only
+    /// with pooling NONE. Negative indices count from the last output.
+    /// </summary>
+    /// <returns>NULL for an index without an output.</returns>
+    [LibraryImport(LibraryName)]
+    public static partial float* llama_get_embeddings_ith(SafeLlamaContextHandle ctx, int i);
+
+    /// <summary>The pooled embedding (llama_model_n_embd_out floats) of one sequence of the last decode.</summary>
+    /// <returns>NULL with pooling NONE or for a sequence the last decode did not hold.</returns>
+    [LibraryImport(LibraryName)]
+    public static partial float* llama_get_embeddings_seq(SafeLlamaContextHandle ctx, SeqId seq_id);
+
     /// <returns>The memory owned by (and valid as long as) the context.</returns>
     [LibraryImport(LibraryName)]
     public static partial nint llama_get_memory(SafeLlamaContextHandle ctx);

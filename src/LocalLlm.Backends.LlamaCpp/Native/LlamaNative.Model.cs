@@ -22,6 +22,10 @@ internal static unsafe partial class LlamaNative
     [LibraryImport(LibraryName)]
     public static partial int llama_model_n_embd(SafeLlamaModelHandle model);
 
+    /// <summary>Width of the model's output embeddings (and so of pooled ones); differs from n_embd on a few architectures.</summary>
+    [LibraryImport(LibraryName)]
+    public static partial int llama_model_n_embd_out(SafeLlamaModelHandle model);
+
     [LibraryImport(LibraryName)]
     public static partial int llama_model_n_layer(SafeLlamaModelHandle model);
 

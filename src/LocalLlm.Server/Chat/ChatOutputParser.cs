@@ -14,6 +14,7 @@ internal sealed class ChatOutputParser
 
     private readonly ToolCallSyntax? _tools;
     private readonly bool _reasoning;
+    private readonly bool _startsInReasoning;
     private readonly Func<string> _newCallId;
     private readonly StringBuilder _buffer = new();
     private State _state;
@@ -28,6 +29,7 @@ internal sealed class ChatOutputParser
     {
         _tools = tools;
         _reasoning = reasoning;
+        _startsInReasoning = startsInReasoning;
         _newCallId = newCallId ?? NewCallId;
         _state = reasoning && startsInReasoning ? State.Reasoning : State.Content;
         _trimLeading = _state == State.Reasoning;
@@ -41,6 +43,9 @@ internal sealed class ChatOutputParser
     }
 
     public int ToolCallCount => _callCount;
+
+    /// <summary>A parser with the same settings that has seen no output yet, for another choice of the same request.</summary>
+    public ChatOutputParser CreateFresh() => new(_tools, _reasoning, _startsInReasoning, _newCallId);
 
     public static string NewCallId() => "call_" + Guid.NewGuid().ToString("N")[..24];
 

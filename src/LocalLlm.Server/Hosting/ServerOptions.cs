@@ -47,6 +47,11 @@ internal sealed record ServerOptions
     /// <summary>--device cpu|cuda: where the --model runs.</summary>
     public string? Device { get; init; }
 
+    /// <summary>--max-n N: most choices (<c>n</c>) one chat or completions request may ask for.</summary>
+    public int MaxChoices { get; init; } = DefaultMaxChoices;
+
+    public const int DefaultMaxChoices = 8;
+
     public static ServerOptions FromConfiguration(IConfiguration configuration) => new()
     {
         ModelPath = configuration["model"],
@@ -65,6 +70,7 @@ internal sealed record ServerOptions
         ChatTemplateFile = configuration["chat-template-file"],
         Embedding = configuration.GetValue<bool>("embedding") || configuration.GetValue<bool>("embeddings"),
         Device = configuration["device"],
+        MaxChoices = ReadInt(configuration, "max-n") ?? DefaultMaxChoices,
     };
 
     private static readonly Dictionary<string, string> ShortFlags = new(StringComparer.Ordinal)

@@ -35,8 +35,36 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
                 $"Model '{entry.Id}': device '{entry.Device}' is not available with the bundled llama.cpp build (CPU); GPU offload needs a CUDA build of libllama (set LLAMA_NATIVE_DIR).");
         }
 
-        return LoadGeneration(entry);
+        return entry.Embedding ? LoadEmbedding(entry) : LoadGeneration(entry);
     }
+
+    private ModelHost LoadEmbedding(ModelEntry entry)
+    {
+        // The memory holds one batch of inputs at a time, so the context size is also the longest input.
+        int contextSize = options.ContextSize ?? entry.ContextSize ?? 2048;
+        var embeddingOptions = new LlamaCppOptions
+        {
+            ModelPath = entry.Path,
+            ContextSize = contextSize,
+            BatchSize = Math.Min(options.BatchSize ?? entry.BatchSize ?? contextSize, contextSize),
+            MaxSequences = Math.Min(options.Parallel ?? entry.Parallel ?? 64, LlamaCppOptions.MaxSequenceLimit),
+            Threads = options.Threads ?? entry.Threads,
+            Poll = (uint)Math.Clamp(options.Poll ?? 50, 0, 100),
+            Embeddings = true,
+            Pooling = ParsePooling(entry),
+        };
+        LlamaEmbeddingModel embedder = LlamaEmbeddingModel.Load(embeddingOptions, loggerFactory.CreateLogger<LlamaEmbeddingModel>());
+        LogLoadedEmbedding(entry.Id, entry.Path, embedder.Dimensions, embedder.Pooling, embedder.ContextLength);
+        return new ModelHost(entry.Id, BackendNames[0], embedder, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    private static EmbeddingPooling ParsePooling(ModelEntry entry) => entry.Pooling?.ToLowerInvariant() switch
+    {
+        null or "mean" => EmbeddingPooling.Mean,
+        "cls" => EmbeddingPooling.Cls,
+        "last" => EmbeddingPooling.Last,
+        _ => throw new InvalidOperationException($"Model '{entry.Id}': unknown pooling '{entry.Pooling}' (known: mean, cls, last)."),
+    };
 
     private ModelHost LoadGeneration(ModelEntry entry)
     {
@@ -100,6 +128,9 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId}: chat template from {Origin}; tool calls {ToolCallFormat}, thinking tags {HasThinking}")]
     private partial void LogTemplate(string modelId, string origin, ToolCallFormat toolCallFormat, bool hasThinking);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path} for embeddings: {Dimensions} dimensions, {Pooling} pooling, up to {ContextLength} tokens per input")]
+    private partial void LogLoadedEmbedding(string modelId, string path, int dimensions, EmbeddingPooling pooling, int contextLength);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path}: {Architecture}, {Parameters} parameters, {ContextSize} KV cells, {Parallel} parallel sequences")]
     private partial void LogLoaded(string modelId, string path, string architecture, long parameters, int contextSize, int parallel);

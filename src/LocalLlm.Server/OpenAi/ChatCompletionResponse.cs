@@ -34,11 +34,42 @@ internal sealed class ChatChoice
     [JsonPropertyName("message")]
     public required AssistantMessage Message { get; init; }
 
+    /// <summary>Null unless the request set <c>logprobs: true</c>.</summary>
     [JsonPropertyName("logprobs")]
-    public object? Logprobs => null;
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public ChatLogprobs? Logprobs { get; init; }
 
     [JsonPropertyName("finish_reason")]
     public required string FinishReason { get; init; }
+}
+
+/// <summary>The log probabilities of a choice's tokens (in a stream: of the tokens in this chunk).</summary>
+internal sealed class ChatLogprobs
+{
+    [JsonPropertyName("content")]
+    public required List<ChatTokenLogprob> Content { get; init; }
+
+    [JsonPropertyName("refusal")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public List<ChatTokenLogprob>? Refusal { get; init; }
+}
+
+internal sealed class ChatTokenLogprob
+{
+    [JsonPropertyName("token")]
+    public required string Token { get; init; }
+
+    /// <summary>Under the model's own distribution, before sampling settings (temperature, penalties, bias) apply.</summary>
+    [JsonPropertyName("logprob")]
+    public required float Logprob { get; init; }
+
+    /// <summary>The token's UTF-8 bytes; a token may hold only part of a character, which its text cannot show.</summary>
+    [JsonPropertyName("bytes")]
+    public required int[] Bytes { get; init; }
+
+    /// <summary>Absent on the alternatives themselves.</summary>
+    [JsonPropertyName("top_logprobs")]
+    public List<ChatTokenLogprob>? TopLogprobs { get; init; }
 }
 
 internal sealed class AssistantMessage
@@ -154,7 +185,8 @@ internal sealed class ChunkChoice
     public required ChunkDelta Delta { get; init; }
 
     [JsonPropertyName("logprobs")]
-    public object? Logprobs => null;
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public ChatLogprobs? Logprobs { get; init; }
 
     [JsonPropertyName("finish_reason")]
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]

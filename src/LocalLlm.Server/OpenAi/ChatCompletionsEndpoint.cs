@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using LocalLlm.Engine;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Server.Chat;
+using LocalLlm.Server.Hosting;
 using LocalLlm.Server.Models;
 using LocalLlm.Server.Observability;
 
@@ -10,62 +11,79 @@ namespace LocalLlm.Server.OpenAi;
 
 internal static class ChatCompletionsEndpoint
 {
-    public static async Task Handle(HttpContext context, ModelRegistry registry)
+    public static async Task Handle(HttpContext context, ModelRegistry registry, ServerOptions options, ILoggerFactory loggers)
     {
         ChatCompletionRequest request = await RequestBody.ReadAsync(context, OpenAiJsonContext.Wire.ChatCompletionRequest);
         ModelHost model = ModelLookup.Resolve(registry, request.Model);
-        ChatRequestValidator.ChoiceCount(request);
+        int n = ChatRequestValidator.ChoiceCount(request.N, options.MaxChoices);
+        int? topLogprobs = ChatRequestValidator.TopLogprobs(request);
+        IReadOnlyList<KeyValuePair<int, float>> logitBias = LogitBiasReader.Read(request.LogitBias, model.Engine.Backend.Info.VocabularySize);
         ChatPlan plan = ChatPlan.Build(request, model);
         var generation = new GenerationRequest
         {
             RequestId = "chatcmpl-" + Guid.NewGuid().ToString("N"),
             PromptTokens = plan.PromptTokens,
-            Sampling = plan.Sampling,
-            MaxTokens = ChatRequestValidator.MaxTokens(request),
+            Sampling = logitBias.Count == 0 ? plan.Sampling : plan.Sampling with { LogitBias = logitBias },
+            MaxTokens = ChatRequestValidator.MaxTokens(request.MaxTokens, request.MaxCompletionTokens),
             StopSequences = ChatRequestValidator.Stop(request.Stop),
             IgnoreEos = request.IgnoreEos ?? false,
             RenderSpecialTokens = plan.RenderSpecialTokens,
+            TopLogprobs = topLogprobs,
         };
 
         RequestLogFeature? log = context.Features.Get<RequestLogFeature>();
         log?.Start(generation.RequestId, model.Id);
-        ChannelReader<GenerationEvent> events = Submit(model.Engine, generation, context.RequestAborted);
-        if (log is not null)
-        {
-            events = log.Observe(events);
-        }
+        OpenAiLog.EndUser(loggers, generation.RequestId, request.User);
 
+        ChatOutputParser[] parsers = [plan.Parser, .. Enumerable.Range(1, n - 1).Select(_ => plan.Parser.CreateFresh())];
+        LogprobTokens? logprobs = topLogprobs is null ? null : new LogprobTokens(model.Engine.Backend.Tokenizer, plan.RenderSpecialTokens);
+        using ChoiceFanOut choices = ChoiceFanOut.Start(model.Engine, ChoiceFanOut.Expand(generation, n).ToList(), n, "messages", log, context.RequestAborted);
         long created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (request.Stream == true)
         {
             var stream = new ChatStreamWriter(context, generation.RequestId, model.Id, created, request.StreamOptions?.IncludeUsage == true);
-            await stream.WriteAsync(events, plan.Parser);
+            await stream.WriteAsync(choices, parsers, logprobs);
             return;
         }
 
-        var result = new ChatResultBuilder();
-        await foreach (GenerationEvent update in events.ReadAllAsync(context.RequestAborted))
+        ChatResultBuilder[] results = parsers.Select(_ => new ChatResultBuilder()).ToArray();
+        List<ChatTokenLogprob>[] tokenLogprobs = parsers.Select(_ => new List<ChatTokenLogprob>()).ToArray();
+        var finishes = new string[n];
+        await foreach ((int index, GenerationEvent update) in choices.ReadAllAsync(context.RequestAborted))
         {
-            result.AddRange(plan.Parser.Push(update.Text));
+            if (update.Finish == FinishReason.Error)
+            {
+                throw new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
+            }
+
+            if (logprobs is not null && update.Logprob is { } logprob)
+            {
+                tokenLogprobs[index].Add(logprobs.Chat(logprob));
+            }
+
+            results[index].AddRange(parsers[index].Push(update.Text));
             if (update.IsFinal)
             {
-                if (update.Finish == FinishReason.Error)
-                {
-                    throw new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
-                }
-
-                result.AddRange(plan.Parser.Finish());
-                var response = new ChatCompletionResponse
-                {
-                    Id = generation.RequestId,
-                    Created = created,
-                    Model = model.Id,
-                    Choices = [new ChatChoice { Message = Message(result), FinishReason = FinishReasons.Name(update.Finish!.Value, plan.Parser.ToolCallCount) }],
-                    Usage = Usages.From(update.Usage),
-                };
-                await Results.Json(response, OpenAiJsonContext.Wire.ChatCompletionResponse).ExecuteAsync(context);
+                results[index].AddRange(parsers[index].Finish());
+                finishes[index] = FinishReasons.Name(update.Finish!.Value, parsers[index].ToolCallCount);
             }
         }
+
+        var response = new ChatCompletionResponse
+        {
+            Id = generation.RequestId,
+            Created = created,
+            Model = model.Id,
+            Choices = Enumerable.Range(0, n).Select(i => new ChatChoice
+            {
+                Index = i,
+                Message = Message(results[i]),
+                FinishReason = finishes[i],
+                Logprobs = logprobs is null ? null : new ChatLogprobs { Content = tokenLogprobs[i] },
+            }).ToList(),
+            Usage = choices.Usage,
+        };
+        await Results.Json(response, OpenAiJsonContext.Wire.ChatCompletionResponse).ExecuteAsync(context);
     }
 
     private static AssistantMessage Message(ChatResultBuilder result) => new()
@@ -76,8 +94,12 @@ internal static class ChatCompletionsEndpoint
             .Select(c => new ToolCallMessage { Id = c.Id, Function = new FunctionCall { Name = c.Name, Arguments = c.Arguments } })
             .ToList(),
     };
+}
 
-    internal static ChannelReader<GenerationEvent> Submit(LlmEngine engine, GenerationRequest generation, CancellationToken cancellation)
+internal static class EngineSubmission
+{
+    /// <param name="promptParam">The request field an error about the prompt names: "messages" or "prompt".</param>
+    public static ChannelReader<GenerationEvent> Submit(LlmEngine engine, GenerationRequest generation, string promptParam, CancellationToken cancellation)
     {
         try
         {
@@ -87,10 +109,10 @@ internal static class ChatCompletionsEndpoint
         {
             throw rejected.Reason switch
             {
-                RejectionReason.ContextLengthExceeded => ApiException.BadRequest(rejected.Message, "messages", "context_length_exceeded"),
+                RejectionReason.ContextLengthExceeded => ApiException.BadRequest(rejected.Message, promptParam, "context_length_exceeded"),
                 RejectionReason.QueueFull => new ApiException(StatusCodes.Status429TooManyRequests, rejected.Message, "rate_limit_exceeded", null, "rate_limit_exceeded"),
                 RejectionReason.ShuttingDown => new ApiException(StatusCodes.Status503ServiceUnavailable, rejected.Message, "server_error", null, "service_unavailable"),
-                _ => ApiException.BadRequest(rejected.Message, "messages"),
+                _ => ApiException.BadRequest(rejected.Message, promptParam),
             };
         }
     }

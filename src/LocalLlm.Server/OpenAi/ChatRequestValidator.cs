@@ -7,61 +7,56 @@ namespace LocalLlm.Server.OpenAi;
 /// <summary>Checks a chat request the way OpenAI does and turns it into sampling settings.</summary>
 internal static class ChatRequestValidator
 {
-    public static SamplingParams Sampling(ChatCompletionRequest request)
+    public const int MaxChatTopLogprobs = 20;
+
+    public static SamplingParams Sampling(ChatCompletionRequest request) => SamplingFields.From(request).ToParams();
+
+    /// <summary><c>max_completion_tokens</c> (OpenAI's newer name) wins over <c>max_tokens</c>.</summary>
+    public static int? MaxTokens(int? maxTokens, int? maxCompletionTokens)
     {
-        float temperature = InRange(request.Temperature, 0f, 2f, "temperature") ?? 1f;
-        float topP = InRange(request.TopP, 0f, 1f, "top_p") ?? 1f;
-        if (topP <= 0f)
-        {
-            throw ApiException.BadRequest("'top_p' must be greater than 0.", "top_p");
-        }
-
-        int topK = request.TopK ?? 0;
-        if (topK < 0)
-        {
-            throw ApiException.BadRequest("'top_k' must be 0 (disabled) or positive.", "top_k");
-        }
-
-        float repetition = request.RepetitionPenalty ?? 1f;
-        if (repetition <= 0f || repetition > 2f)
-        {
-            throw ApiException.BadRequest("'repetition_penalty' must be in (0, 2].", "repetition_penalty");
-        }
-
-        return new SamplingParams
-        {
-            Temperature = temperature,
-            TopP = topP,
-            TopK = topK,
-            MinP = InRange(request.MinP, 0f, 1f, "min_p") ?? 0f,
-            PresencePenalty = InRange(request.PresencePenalty, -2f, 2f, "presence_penalty") ?? 0f,
-            FrequencyPenalty = InRange(request.FrequencyPenalty, -2f, 2f, "frequency_penalty") ?? 0f,
-            RepetitionPenalty = repetition,
-            Seed = request.Seed is long seed ? FoldSeed(seed) : null,
-        };
-    }
-
-    public static int? MaxTokens(ChatCompletionRequest request)
-    {
-        if (request.MaxTokens is int max && max < 1)
+        if (maxTokens is int max && max < 1)
         {
             throw ApiException.BadRequest($"'max_tokens' must be at least 1, got {max}.", "max_tokens");
         }
 
-        if (request.MaxCompletionTokens is int maxCompletion && maxCompletion < 1)
+        if (maxCompletionTokens is int maxCompletion && maxCompletion < 1)
         {
             throw ApiException.BadRequest($"'max_completion_tokens' must be at least 1, got {maxCompletion}.", "max_completion_tokens");
         }
 
-        return request.MaxCompletionTokens ?? request.MaxTokens;
+        return maxCompletionTokens ?? maxTokens;
     }
 
-    public static void ChoiceCount(ChatCompletionRequest request)
+    /// <summary>How many choices to generate: <c>n</c>, 1 to the server's limit.</summary>
+    public static int ChoiceCount(int? n, int limit)
     {
-        if (request.N is int n && n != 1)
+        int count = n ?? 1;
+        if (count < 1 || count > limit)
         {
-            throw ApiException.BadRequest($"'n' = {n} is not supported: this server returns exactly one choice.", "n");
+            throw ApiException.BadRequest($"'n' must be between 1 and {limit}, got {count}.", "n");
         }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Alternatives per output token for the engine: null without <c>logprobs: true</c>, else <c>top_logprobs</c> (0 to 20).
+    /// </summary>
+    public static int? TopLogprobs(ChatCompletionRequest request)
+    {
+        if (request.TopLogprobs is int top)
+        {
+            if (request.Logprobs != true)
+            {
+                throw ApiException.BadRequest("'top_logprobs' requires 'logprobs' to be true.", "top_logprobs");
+            }
+
+            return top is >= 0 and <= MaxChatTopLogprobs
+                ? top
+                : throw ApiException.BadRequest($"'top_logprobs' must be between 0 and {MaxChatTopLogprobs}, got {top}.", "top_logprobs");
+        }
+
+        return request.Logprobs == true ? 0 : null;
     }
 
     public static IReadOnlyList<string> Stop(JsonElement? stop)
@@ -136,22 +131,5 @@ internal static class ChatRequestValidator
         }
 
         return text.ToString();
-    }
-
-    private static float? InRange(float? value, float min, float max, string param)
-    {
-        if (value is float v && (float.IsNaN(v) || v < min || v > max))
-        {
-            throw ApiException.BadRequest($"'{param}' must be between {min} and {max}, got {v}.", param);
-        }
-
-        return value;
-    }
-
-    /// <summary>llama.cpp seeds are 32-bit and 0xFFFFFFFF means "random"; fold a 64-bit seed without landing there.</summary>
-    private static uint FoldSeed(long seed)
-    {
-        uint folded = (uint)seed ^ (uint)(seed >> 32);
-        return folded == uint.MaxValue ? uint.MaxValue - 1 : folded;
     }
 }

@@ -1,41 +1,47 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
-using System.Threading.Channels;
 using LocalLlm.Engine.Requests;
 using LocalLlm.Server.Chat;
 
 namespace LocalLlm.Server.OpenAi;
 
 /// <summary>
-/// Server-sent events in OpenAI's shape: a first chunk with the role, then one chunk per parsed delta (content,
-/// reasoning_content, or a tool call: id, type and name first, then its argument text), the finish reason on the last
-/// chunk, an optional usage chunk with no choices, then "data: [DONE]".
+/// Server-sent events in OpenAI's shape: a first chunk with the role for each choice, then one chunk per parsed delta
+/// (content, reasoning_content, or a tool call: id, type and name first, then its argument text), each carrying one
+/// choice and its index, choices interleaved as they are generated; a choice's finish reason on its last chunk; an
+/// optional usage chunk with no choices once all have finished; then "data: [DONE]".
 /// </summary>
 internal sealed class ChatStreamWriter(HttpContext context, string id, string model, long created, bool includeUsage)
 {
-    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly SseWriter _sse = new(context);
 
-    private readonly HttpResponse _response = context.Response;
-    private readonly CancellationToken _aborted = context.RequestAborted;
-
-    public async Task WriteAsync(ChannelReader<GenerationEvent> events, ChatOutputParser parser)
+    /// <param name="parsers">One per choice, by index.</param>
+    /// <param name="logprobs">Set when the request asked for log probabilities: each chunk carries those of its tokens.</param>
+    public async Task WriteAsync(ChoiceFanOut choices, IReadOnlyList<ChatOutputParser> parsers, LogprobTokens? logprobs)
     {
-        _response.ContentType = "text/event-stream; charset=utf-8";
-        _response.Headers.CacheControl = "no-cache";
-        _response.Headers["X-Accel-Buffering"] = "no";
+        _sse.Start();
+        for (int index = 0; index < parsers.Count; index++)
+        {
+            await _sse.WriteAsync(Chunk(index, new ChunkDelta { Role = "assistant", Content = string.Empty }, null, null), OpenAiJsonContext.Wire.ChatCompletionChunk);
+        }
 
-        await WriteEventAsync(Chunk(new ChunkDelta { Role = "assistant", Content = string.Empty }, null), OpenAiJsonContext.Wire.ChatCompletionChunk);
-        await foreach (GenerationEvent update in events.ReadAllAsync(_aborted))
+        // Tokens whose text the parser still holds back: their log probabilities go with the next chunk of that choice.
+        var pending = new List<ChatTokenLogprob>?[parsers.Count];
+        bool failed = false;
+        await foreach ((int index, GenerationEvent update) in choices.ReadAllAsync(_sse.Aborted))
         {
             if (update.Finish == FinishReason.Error)
             {
                 var error = new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
-                await WriteEventAsync(error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse);
+                await _sse.WriteAsync(error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse);
+                failed = true;
                 break;
             }
 
+            if (logprobs is not null && update.Logprob is { } logprob)
+            {
+                (pending[index] ??= []).Add(logprobs.Chat(logprob));
+            }
+
+            ChatOutputParser parser = parsers[index];
             List<ChatDelta> deltas = parser.Push(update.Text);
             if (update.IsFinal)
             {
@@ -45,26 +51,29 @@ internal sealed class ChatStreamWriter(HttpContext context, string id, string mo
             string? finish = update.Finish is { } reason ? FinishReasons.Name(reason, parser.ToolCallCount) : null;
             for (int i = 0; i < deltas.Count; i++)
             {
-                await WriteEventAsync(Chunk(ToWire(deltas[i]), i == deltas.Count - 1 ? finish : null), OpenAiJsonContext.Wire.ChatCompletionChunk);
+                await _sse.WriteAsync(Chunk(index, ToWire(deltas[i]), i == deltas.Count - 1 ? finish : null, Take(pending, index)), OpenAiJsonContext.Wire.ChatCompletionChunk);
             }
 
-            if (update.IsFinal)
+            if (update.IsFinal && deltas.Count == 0)
             {
-                if (deltas.Count == 0)
-                {
-                    await WriteEventAsync(Chunk(new ChunkDelta(), finish), OpenAiJsonContext.Wire.ChatCompletionChunk);
-                }
-
-                if (includeUsage)
-                {
-                    var usageChunk = new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = Usages.From(update.Usage) };
-                    await WriteEventAsync(usageChunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
-                }
+                await _sse.WriteAsync(Chunk(index, new ChunkDelta(), finish, Take(pending, index)), OpenAiJsonContext.Wire.ChatCompletionChunk);
             }
         }
 
-        await _response.Body.WriteAsync(Done, _aborted);
-        await _response.Body.FlushAsync(_aborted);
+        if (includeUsage && !failed)
+        {
+            var usageChunk = new ChatCompletionChunk { Id = id, Created = created, Model = model, Choices = [], Usage = choices.Usage };
+            await _sse.WriteAsync(usageChunk, OpenAiJsonContext.Wire.ChatCompletionChunk);
+        }
+
+        await _sse.DoneAsync();
+    }
+
+    private static ChatLogprobs? Take(List<ChatTokenLogprob>?[] pending, int index)
+    {
+        List<ChatTokenLogprob>? tokens = pending[index];
+        pending[index] = null;
+        return tokens is null ? null : new ChatLogprobs { Content = tokens };
     }
 
     private static ChunkDelta ToWire(ChatDelta delta) => delta.Kind switch
@@ -78,19 +87,11 @@ internal sealed class ChatStreamWriter(HttpContext context, string id, string mo
         _ => new ChunkDelta { ToolCalls = [new ToolCallDelta { Index = delta.ToolIndex, Function = new FunctionCall { Arguments = delta.Text } }] },
     };
 
-    private ChatCompletionChunk Chunk(ChunkDelta delta, string? finish) => new()
+    private ChatCompletionChunk Chunk(int index, ChunkDelta delta, string? finish, ChatLogprobs? logprobs) => new()
     {
         Id = id,
         Created = created,
         Model = model,
-        Choices = [new ChunkChoice { Delta = delta, FinishReason = finish }],
+        Choices = [new ChunkChoice { Index = index, Delta = delta, FinishReason = finish, Logprobs = logprobs }],
     };
-
-    private async Task WriteEventAsync<T>(T payload, JsonTypeInfo<T> type)
-    {
-        await _response.Body.WriteAsync(DataPrefix, _aborted);
-        await JsonSerializer.SerializeAsync(_response.Body, payload, type, _aborted);
-        await _response.Body.WriteAsync(EventEnd, _aborted);
-        await _response.Body.FlushAsync(_aborted);
-    }
 }

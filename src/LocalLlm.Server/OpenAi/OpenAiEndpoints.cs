@@ -8,12 +8,14 @@ internal static class OpenAiEndpoints
     {
         RouteGroupBuilder v1 = app.MapGroup("/v1");
         v1.MapPost("/chat/completions", ChatCompletionsEndpoint.Handle);
+        v1.MapPost("/completions", CompletionsEndpoint.Handle);
         v1.MapGet("/models", (ModelRegistry registry) => Results.Json(
             new ModelList { Data = registry.Models.Select(ToCard).ToList() },
             OpenAiJsonContext.Wire.ModelList));
         v1.MapGet("/models/{id}", (string id, ModelRegistry registry) => Results.Json(
             ToCard(ModelLookup.Resolve(registry, id)),
             OpenAiJsonContext.Wire.ModelCard));
+        v1.MapPost("/embeddings", Embeddings.EmbeddingsEndpoint.Handle);
         return app;
     }
 

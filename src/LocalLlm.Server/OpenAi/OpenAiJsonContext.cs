@@ -11,6 +11,8 @@ namespace LocalLlm.Server.OpenAi;
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionResponse))]
 [JsonSerializable(typeof(ChatCompletionChunk))]
+[JsonSerializable(typeof(CompletionRequest))]
+[JsonSerializable(typeof(CompletionResponse))]
 [JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(ModelCard))]
 [JsonSerializable(typeof(ErrorResponse))]

@@ -31,7 +31,8 @@ public sealed class BadInputTests(ServerFixture server)
             { $$"""{"model": "{{Model}}", "max_tokens": 100000, "messages": [{"role":"user","content":"hi"}]}""", 400, "messages" },
             { $$"""{"model": "{{Model}}", "stop": ["a","b","c","d","e"], "messages": [{"role":"user","content":"hi"}]}""", 400, "stop" },
             { $$"""{"model": "{{Model}}", "stop": 5, "messages": [{"role":"user","content":"hi"}]}""", 400, "stop" },
-            { $$"""{"model": "{{Model}}", "n": 3, "messages": [{"role":"user","content":"hi"}]}""", 400, "n" },
+            { $$"""{"model": "{{Model}}", "n": 9, "messages": [{"role":"user","content":"hi"}]}""", 400, "n" },
+            { $$"""{"model": "{{Model}}", "n": 0, "messages": [{"role":"user","content":"hi"}]}""", 400, "n" },
             { $$"""{"model": "{{Model}}", "messages": [{"role":"user","content":"{{longPrompt}}"}]}""", 400, "messages" },
         };
     }
