@@ -66,8 +66,8 @@ internal sealed partial class OnnxModelLoader(ServerOptions options, ILoggerFact
             return new ModelHost(entry.Id, BackendNames[0], engine, PromptRenderer(entry, backend), DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 _ => throw ApiException.BadRequest(
                     $"The model '{entry.Id}' runs on the ONNX backend, which has no grammar-constrained sampling (GBNF grammars, structured outputs, required tool calls); serve it with the llama.cpp backend for these.",
-                    "tool_choice",
-                    "grammar_not_supported"));
+                    param: null,
+                    code: "grammar_not_supported"));
         }
         catch
         {

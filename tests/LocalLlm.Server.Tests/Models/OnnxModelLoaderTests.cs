@@ -54,7 +54,7 @@ public sealed class OnnxModelLoaderTests
     }
 
     [Fact]
-    public async Task Post_RequiredToolCallOnOnnxModel_Answers400NamingTheBackend()
+    public async Task Post_GrammarNeededOnOnnxModel_Answers400NamingTheBackend()
     {
         string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
         string modelsFile = await WriteModelsFileAsync(folder, $"""
@@ -83,6 +83,10 @@ public sealed class OnnxModelLoaderTests
         Assert.Contains("ONNX backend", error.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal("grammar_not_supported", error.GetProperty("code").GetString());
+
+        using HttpResponseMessage completion = await http.PostAsJsonAsync("/v1/completions", new { model = "tiny-onnx", prompt = "Yes or no?", grammar = "root ::= \"yes\"", max_tokens = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, completion.StatusCode);
+        Assert.Contains("grammar_not_supported", await completion.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.True(await IsHealthyAsync(http));
     }
 
