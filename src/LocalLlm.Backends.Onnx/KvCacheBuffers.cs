@@ -8,18 +8,22 @@ namespace LocalLlm.Backends.Onnx;
 /// The KV cache: per layer one key and one value buffer of shape [rows, kv_heads, capacity, head_size], allocated
 /// once in native memory and bound as both past and present input of every run, so the model writes new entries in
 /// place and no step copies the cache. The batch dimension is outermost, so any run of consecutive rows is one
-/// contiguous slice that an OrtValue can view. Views are created once and kept.
+/// contiguous slice that an OrtValue can view. Views are created once and kept. With a device allocator (CUDA) the
+/// buffers live in device memory, so runs neither copy the cache to the device nor back.
 /// </summary>
 internal sealed unsafe class KvCacheBuffers : IDisposable
 {
     private readonly nint[] _buffers;
+    private readonly OrtMemoryInfo _memoryInfo;
+    private readonly OrtValue[]? _deviceAllocations;
     private readonly OrtValue[]?[] _leadingRows;
     private readonly OrtValue[]?[] _singleRows;
     private readonly long _rowBytes;
     private readonly int _positionBytes;
     private bool _disposed;
 
-    public KvCacheBuffers(int layers, int rows, int kvHeads, int capacity, int headSize, TensorElementType elementType)
+    /// <param name="device">Allocates the buffers in its device memory; null allocates them in host memory.</param>
+    public KvCacheBuffers(int layers, int rows, int kvHeads, int capacity, int headSize, TensorElementType elementType, (OrtAllocator Allocator, OrtMemoryInfo Info)? device = null)
     {
         Layers = layers;
         Rows = rows;
@@ -36,13 +40,29 @@ internal sealed unsafe class KvCacheBuffers : IDisposable
         _positionBytes = headSize * elementSize;
         _rowBytes = (long)kvHeads * capacity * _positionBytes;
         _buffers = new nint[layers * 2];
+        _memoryInfo = device?.Info ?? OrtMemoryInfo.DefaultInstance;
+        _deviceAllocations = device is null ? null : new OrtValue[_buffers.Length];
+        long bufferBytes = _rowBytes * rows;
         try
         {
             for (int i = 0; i < _buffers.Length; i++)
             {
-                // Zeroed so positions no run has written hold finite values even if a kernel touches them.
-                _buffers[i] = (nint)NativeMemory.AlignedAlloc((nuint)(_rowBytes * rows), 64);
-                NativeMemory.Clear((void*)_buffers[i], (nuint)(_rowBytes * rows));
+                if (device is { } target)
+                {
+                    // Not zeroed (no device memset here): attention reads only the valid positions of each row. The
+                    // span only carries the device address; it is never dereferenced on the host.
+                    _deviceAllocations![i] = OrtValue.CreateAllocatedTensorValue(target.Allocator, elementType, [rows, kvHeads, capacity, headSize]);
+                    fixed (byte* address = _deviceAllocations[i].GetTensorMutableRawData())
+                    {
+                        _buffers[i] = (nint)address;
+                    }
+                }
+                else
+                {
+                    // Zeroed so positions no run has written hold finite values even if a kernel touches them.
+                    _buffers[i] = (nint)NativeMemory.AlignedAlloc((nuint)bufferBytes, 64);
+                    NativeMemory.Clear((void*)_buffers[i], (nuint)bufferBytes);
+                }
             }
         }
         catch
@@ -74,6 +94,11 @@ internal sealed unsafe class KvCacheBuffers : IDisposable
     public void CopyPositions(int source, int target, int from, int to)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_deviceAllocations is not null)
+        {
+            throw new NotSupportedException("Copying KV positions between rows is done on the host; this cache lives in device memory.");
+        }
+
         long bytes = (long)(to - from) * _positionBytes;
         if (bytes <= 0 || source == target)
         {
@@ -113,7 +138,15 @@ internal sealed unsafe class KvCacheBuffers : IDisposable
 
         for (int i = 0; i < _buffers.Length; i++)
         {
-            NativeMemory.AlignedFree((void*)_buffers[i]);
+            if (_deviceAllocations is not null)
+            {
+                _deviceAllocations[i]?.Dispose();
+            }
+            else
+            {
+                NativeMemory.AlignedFree((void*)_buffers[i]);
+            }
+
             _buffers[i] = 0;
         }
     }
@@ -126,7 +159,7 @@ internal sealed unsafe class KvCacheBuffers : IDisposable
         for (int i = 0; i < _buffers.Length; i++)
         {
             views[i] = OrtValue.CreateTensorValueWithData(
-                OrtMemoryInfo.DefaultInstance, ElementType, shape, _buffers[i] + (nint)(firstRow * _rowBytes), _rowBytes * rowCount);
+                _memoryInfo, ElementType, shape, _buffers[i] + (nint)(firstRow * _rowBytes), _rowBytes * rowCount);
         }
 
         return views;

@@ -77,7 +77,7 @@ public sealed partial class OnnxBackend : IModelBackend
                 throw new OnnxModelException($"The graph's KV buffers hold {capacity} positions; at least 2 are needed.");
             }
 
-            var kv = new KvCacheBuffers(genai.Layers, options.MaxSequences, genai.KeyValueHeads, capacity, genai.HeadSize, session.KvElementType);
+            var kv = new KvCacheBuffers(genai.Layers, options.MaxSequences, genai.KeyValueHeads, capacity, genai.HeadSize, session.KvElementType, session.Device);
             var backend = new OnnxBackend(model, session, kv, usable, options);
             if (logger is not null)
             {

@@ -53,6 +53,12 @@ internal sealed class OnnxModelSession : IDisposable
             KvElementType = past.ElementDataType;
             FixedKvCapacity = past.Dimensions is [_, _, > 0 and var fixedLength, _] ? fixedLength : null;
             LogitsElementType = _session.OutputMetadata[config.LogitsName].ElementDataType;
+            if (options.Device == OnnxDevice.Cuda)
+            {
+                var info = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, 0, OrtMemType.Default);
+                Device = (new OrtAllocator(_session, info), info);
+            }
+
             if (LogitsElementType is not (TensorElementType.Float or TensorElementType.Float16))
             {
                 throw new OnnxModelException($"{config.DecoderFileName}: output '{config.LogitsName}' is {LogitsElementType}; logits must be float32 or float16.");
@@ -64,6 +70,9 @@ internal sealed class OnnxModelSession : IDisposable
             throw;
         }
     }
+
+    /// <summary>The CUDA device's allocator and memory, where the KV buffers go; null on the CPU.</summary>
+    public (OrtAllocator Allocator, OrtMemoryInfo Info)? Device { get; }
 
     /// <summary>Whether the graph takes explicit positions; without them attention derives positions from the mask.</summary>
     public bool HasPositionIds { get; }
@@ -109,6 +118,12 @@ internal sealed class OnnxModelSession : IDisposable
 
     public void Dispose()
     {
+        if (Device is { } device)
+        {
+            device.Allocator.Dispose();
+            device.Info.Dispose();
+        }
+
         _runOptions.Dispose();
         _session.Dispose();
     }
