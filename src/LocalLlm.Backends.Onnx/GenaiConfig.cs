@@ -6,7 +6,7 @@ namespace LocalLlm.Backends.Onnx;
 /// What this backend reads of genai_config.json, onnxruntime-genai's model description (unknown fields are ignored).
 /// Graph input and output names of the per-layer KV tensors carry <c>%d</c> where the layer index goes.
 /// </summary>
-public sealed record GenaiConfig
+internal sealed record GenaiConfig
 {
     public required string ModelType { get; init; }
     public int? BosTokenId { get; init; }

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace LocalLlm.Backends.Onnx;
 
 /// <summary>What this backend reads of a Hugging Face tokenizer_config.json.</summary>
-public sealed record TokenizerConfig
+internal sealed record TokenizerConfig
 {
     public const string FileName = "tokenizer_config.json";
 
