@@ -74,6 +74,11 @@ public sealed partial class LlamaCppBackend : IModelBackend
             contextParams.NSeqMax = (uint)options.MaxSequences;
             contextParams.NThreads = options.EffectiveThreads;
             contextParams.NThreadsBatch = options.EffectiveThreads;
+            if (options.FullPrecisionKvCache)
+            {
+                contextParams.TypeK = GgmlType.F32;
+                contextParams.TypeV = GgmlType.F32;
+            }
 
             // Always unified: the engine shares prompt prefixes between sequences through llama_memory_seq_cp.
             contextParams.KvUnified = true;

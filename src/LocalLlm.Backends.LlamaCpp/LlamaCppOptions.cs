@@ -34,6 +34,9 @@ public sealed record LlamaCppOptions
     /// <summary>Layers offloaded to a GPU backend when one is loaded; negative means all. No effect on CPU-only builds.</summary>
     public int GpuLayers { get; init; } = -1;
 
+    /// <summary>Keep the KV cache in float32 instead of llama.cpp's float16 default (twice the memory; exact comparisons).</summary>
+    public bool FullPrecisionKvCache { get; init; }
+
     /// <summary>How many recent accepted tokens repetition/frequency/presence penalties look at.</summary>
     public int PenaltyLastN { get; init; } = 64;
 

@@ -48,10 +48,13 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         int blocks = info.ContextSize / options.BlockSize;
         ContextLimit = Math.Min(blocks * options.BlockSize, info.TrainContextLength > 0 ? info.TrainContextLength : int.MaxValue);
 
-        // Sequence ids past the running ones hold cached prefixes of finished requests.
+        // Sequence ids past the running ones hold cached prefixes of finished requests. A backend that cannot share
+        // cells between sequences gets neither prefix caching nor holders.
         int running = Math.Min(schedulerOptions.MaxRunningRequests, info.MaxSequences);
-        IEnumerable<int> holders = Enumerable.Range(running, info.MaxSequences - running);
-        var kv = new KvCacheManager(blocks, options.BlockSize, options.EnablePrefixCaching, new BackendCells(backend), holders);
+        bool prefixCaching = options.EnablePrefixCaching && info.SupportsPrefixSharing;
+        IEnumerable<int> holders = prefixCaching ? Enumerable.Range(running, info.MaxSequences - running) : [];
+        PrefixCaching = prefixCaching;
+        var kv = new KvCacheManager(blocks, options.BlockSize, prefixCaching, new BackendCells(backend), holders);
         _scheduler = new Scheduler(schedulerOptions with { MaxRunningRequests = running }, new SequenceSlots(running), kv);
         _batch = new BatchToken[schedulerOptions.MaxBatchTokens];
         _logitIndex = new int[schedulerOptions.MaxBatchTokens];
@@ -72,6 +75,9 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     public int ContextLimit { get; }
 
     public IModelBackend Backend => _backend;
+
+    /// <summary>Whether finished requests' full blocks are kept and shared with later requests of the same prefix.</summary>
+    public bool PrefixCaching { get; }
 
     public EngineStatistics Statistics { get; } = new();
 
@@ -158,6 +164,17 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     {
         while (_incoming.TryDequeue(out Request? request))
         {
+            // A sampler the backend refuses (a grammar it cannot parse or does not support) fails this request only.
+            try
+            {
+                request.Sampler = _backend.CreateSampler(request.Source.Sampling);
+            }
+            catch (Exception ex)
+            {
+                Finish(request, FinishReason.Error, error: ex.Message);
+                continue;
+            }
+
             _scheduler.Add(request);
         }
 

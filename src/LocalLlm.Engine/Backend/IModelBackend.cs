@@ -58,6 +58,12 @@ public sealed record BackendInfo
     public long SizeBytes { get; init; }
 
     public string? Description { get; init; }
+
+    /// <summary>
+    /// Whether <see cref="IModelBackend.CopyTokens"/> shares cells between sequences. When false the engine caches
+    /// no prefixes and never calls it: every sequence computes its own cells.
+    /// </summary>
+    public bool SupportsPrefixSharing { get; init; } = true;
 }
 
 /// <summary>One token of a batch: which sequence, at which position, and whether its logits are read back.</summary>

@@ -8,5 +8,6 @@ internal static class ModelLoaders
     public static IReadOnlyList<IModelLoader> Create(ServerOptions options, ILoggerFactory loggerFactory) =>
     [
         new LlamaCppModelLoader(options, loggerFactory),
+        new OnnxModelLoader(options, loggerFactory),
     ];
 }

@@ -1,0 +1,147 @@
+using System.ClientModel;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using LocalLlm.ModelForge;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using OpenAI;
+using OpenAI.Chat;
+
+namespace LocalLlm.Server.Tests.Models;
+
+/// <summary>models.yaml entries with <c>backend: onnx</c>, served beside a llama.cpp entry of the same forged weights.</summary>
+public sealed class OnnxModelLoaderTests
+{
+    [Fact]
+    public async Task Start_OnnxAndGgufOfSameWeights_ServeTheSameGreedyChat()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
+        string modelsFile = await WriteModelsFileAsync(folder, """
+            models:
+              - id: tiny-onnx
+                default: true
+                backend: onnx
+                path: onnx-test
+                forge: test
+                context_size: 1024
+                parallel: 2
+              - id: tiny-gguf
+                backend: llamacpp
+                path: qwen.gguf
+                context_size: 1024
+                parallel: 2
+            """);
+
+        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        using JsonDocument card = JsonDocument.Parse(await http.GetStringAsync("/v1/models/tiny-onnx"));
+        Assert.Equal(512, card.RootElement.GetProperty("max_model_len").GetInt32());
+
+        var replies = new List<string>();
+        foreach (string id in (string[])["tiny-onnx", "tiny-gguf"])
+        {
+            var chat = new ChatClient(id, new ApiKeyCredential("unused"), new OpenAIClientOptions { Endpoint = new Uri(factory.ClientOptions.BaseAddress, "/v1") });
+            ChatCompletion reply = await chat.CompleteChatAsync(
+                [new UserChatMessage("Tell me about lighthouses.")], new ChatCompletionOptions { MaxOutputTokenCount = 12, Temperature = 0 });
+            Assert.Equal(id, reply.Model);
+            Assert.Equal(12, reply.Usage.OutputTokenCount);
+            replies.Add(reply.Content[0].Text);
+        }
+
+        Assert.Equal(replies[0], replies[1]);
+    }
+
+    [Fact]
+    public async Task Post_GrammarNeededOnOnnxModel_Answers400NamingTheBackend()
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        string modelsFile = await WriteModelsFileAsync(folder, $"""
+            models:
+              - id: tiny-onnx
+                backend: onnx
+                path: {ForgeCache.GetOrCreateOnnx(TinyModelSpec.Test, LocalLlm.ModelForge.Onnx.OnnxPrecision.Fp32)}
+                context_size: 512
+                parallel: 2
+            """);
+
+        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
+        using HttpResponseMessage response = await http.PostAsJsonAsync("/v1/chat/completions", new
+        {
+            model = "tiny-onnx",
+            messages = new[] { new { role = "user", content = "Weather in Paris?" } },
+            tools = new[] { new { type = "function", function = new { name = "get_weather", parameters = new { type = "object", properties = new { city = new { type = "string" } } } } } },
+            tool_choice = "required",
+            max_tokens = 8,
+        });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using JsonDocument body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        JsonElement error = body.RootElement.GetProperty("error");
+        Assert.Contains("ONNX backend", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
+        Assert.Equal("grammar_not_supported", error.GetProperty("code").GetString());
+
+        using HttpResponseMessage completion = await http.PostAsJsonAsync("/v1/completions", new { model = "tiny-onnx", prompt = "Yes or no?", grammar = "root ::= \"yes\"", max_tokens = 2 });
+        Assert.Equal(HttpStatusCode.BadRequest, completion.StatusCode);
+        Assert.Contains("grammar_not_supported", await completion.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(await IsHealthyAsync(http));
+    }
+
+    [Theory]
+    [InlineData("device: cuda", "Microsoft.ML.OnnxRuntime.Gpu")]
+    [InlineData("embedding: true", "embedding models are served by the llama.cpp backend only")]
+    [InlineData("device: tpu", "unknown device 'tpu'")]
+    public async Task Start_UnsupportedOnnxEntry_FailsNamingTheReason(string setting, string expected)
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        string modelsFile = await WriteModelsFileAsync(folder, $"""
+            models:
+              - id: tiny-onnx
+                backend: onnx
+                path: {ForgeCache.GetOrCreateOnnx(TinyModelSpec.Test, LocalLlm.ModelForge.Onnx.OnnxPrecision.Fp32)}
+                {setting}
+            """);
+
+        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
+        Assert.Contains(expected, Flatten(error), StringComparison.Ordinal);
+    }
+
+    private static async Task<bool> IsHealthyAsync(HttpClient http) =>
+        (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
+
+    private static async Task<string> WriteModelsFileAsync(string folder, string yaml)
+    {
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, yaml);
+        return modelsFile;
+    }
+
+    private static WebApplicationFactory<Program> Start(string modelsFile)
+    {
+        WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("models-file", modelsFile);
+            builder.UseSetting("threads", "1");
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        });
+        factory.UseKestrel(0);
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
+
+        return factory;
+    }
+
+    private static string Flatten(Exception error) => error is AggregateException aggregate
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
+        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
+}
