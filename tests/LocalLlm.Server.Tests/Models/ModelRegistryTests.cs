@@ -32,7 +32,7 @@ public sealed class ModelRegistryTests
                 parallel: 2
             """);
 
-        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using WebApplicationFactory<Program> factory = ModelsFileServer.Start(modelsFile);
         using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
         using JsonDocument models = JsonDocument.Parse(await http.GetStringAsync("/v1/models"));
         string[] ids = models.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray();
@@ -59,8 +59,8 @@ public sealed class ModelRegistryTests
                 path: odd.bin
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
-        Assert.Contains("unknown backend 'tensorflow'", Flatten(error), StringComparison.Ordinal);
+        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
+        Assert.Contains("unknown backend 'tensorflow'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -79,8 +79,8 @@ public sealed class ModelRegistryTests
                 context_size: 1024
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
-        Assert.Contains("Two models have the id 'same'", Flatten(error), StringComparison.Ordinal);
+        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
+        Assert.Contains("Two models have the id 'same'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,36 +97,10 @@ public sealed class ModelRegistryTests
                 parallel: 2
             """);
 
-        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using WebApplicationFactory<Program> factory = ModelsFileServer.Start(modelsFile);
         using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
         using JsonDocument card = JsonDocument.Parse(await http.GetStringAsync("/v1/models/tiny-qwen"));
         Assert.Equal(1024, card.RootElement.GetProperty("max_model_len").GetInt32());
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/v1/models/absent")).StatusCode);
     }
-
-    private static WebApplicationFactory<Program> Start(string modelsFile)
-    {
-        WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("models-file", modelsFile);
-            builder.UseSetting("threads", "2");
-            builder.UseSetting("urls", "http://127.0.0.1:0");
-        });
-        factory.UseKestrel(0);
-        try
-        {
-            factory.StartServer();
-        }
-        catch
-        {
-            factory.Dispose();
-            throw;
-        }
-
-        return factory;
-    }
-
-    private static string Flatten(Exception error) => error is AggregateException aggregate
-        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
-        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
 }

@@ -18,7 +18,7 @@ public sealed class OnnxModelLoaderTests
     {
         string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
         File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
-        string modelsFile = await WriteModelsFileAsync(folder, """
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: tiny-onnx
                 default: true
@@ -34,7 +34,7 @@ public sealed class OnnxModelLoaderTests
                 parallel: 2
             """);
 
-        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using WebApplicationFactory<Program> factory = ModelsFileServer.Start(modelsFile, threads: 1);
         using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
         using JsonDocument card = JsonDocument.Parse(await http.GetStringAsync("/v1/models/tiny-onnx"));
         Assert.Equal(512, card.RootElement.GetProperty("max_model_len").GetInt32());
@@ -57,7 +57,7 @@ public sealed class OnnxModelLoaderTests
     public async Task Post_GrammarNeededOnOnnxModel_Answers400NamingTheBackend()
     {
         string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        string modelsFile = await WriteModelsFileAsync(folder, $"""
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, $"""
             models:
               - id: tiny-onnx
                 backend: onnx
@@ -66,7 +66,7 @@ public sealed class OnnxModelLoaderTests
                 parallel: 2
             """);
 
-        using WebApplicationFactory<Program> factory = Start(modelsFile);
+        using WebApplicationFactory<Program> factory = ModelsFileServer.Start(modelsFile, threads: 1);
         using var http = new HttpClient { BaseAddress = factory.ClientOptions.BaseAddress };
         using HttpResponseMessage response = await http.PostAsJsonAsync("/v1/chat/completions", new
         {
@@ -97,7 +97,7 @@ public sealed class OnnxModelLoaderTests
     public async Task Start_UnsupportedOnnxEntry_FailsNamingTheReason(string setting, string expected)
     {
         string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        string modelsFile = await WriteModelsFileAsync(folder, $"""
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, $"""
             models:
               - id: tiny-onnx
                 backend: onnx
@@ -105,43 +105,10 @@ public sealed class OnnxModelLoaderTests
                 {setting}
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile).Dispose());
-        Assert.Contains(expected, Flatten(error), StringComparison.Ordinal);
+        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile, threads: 1).Dispose());
+        Assert.Contains(expected, ModelsFileServer.Flatten(error), StringComparison.Ordinal);
     }
 
     private static async Task<bool> IsHealthyAsync(HttpClient http) =>
         (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK;
-
-    private static async Task<string> WriteModelsFileAsync(string folder, string yaml)
-    {
-        string modelsFile = Path.Combine(folder, "models.yaml");
-        await File.WriteAllTextAsync(modelsFile, yaml);
-        return modelsFile;
-    }
-
-    private static WebApplicationFactory<Program> Start(string modelsFile)
-    {
-        WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
-        {
-            builder.UseSetting("models-file", modelsFile);
-            builder.UseSetting("threads", "1");
-            builder.UseSetting("urls", "http://127.0.0.1:0");
-        });
-        factory.UseKestrel(0);
-        try
-        {
-            factory.StartServer();
-        }
-        catch
-        {
-            factory.Dispose();
-            throw;
-        }
-
-        return factory;
-    }
-
-    private static string Flatten(Exception error) => error is AggregateException aggregate
-        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
-        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
 }

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace LocalLlm.Server.Tests.Models;
+
+/// <summary>The real server on a loopback port, serving what a models.yaml written by the test lists.</summary>
+internal static class ModelsFileServer
+{
+    public static async Task<string> WriteModelsFileAsync(string folder, string yaml)
+    {
+        string modelsFile = Path.Combine(folder, "models.yaml");
+        await File.WriteAllTextAsync(modelsFile, yaml);
+        return modelsFile;
+    }
+
+    public static WebApplicationFactory<Program> Start(string modelsFile, int threads = 2)
+    {
+        WebApplicationFactory<Program> factory = new WebApplicationFactory<Program>().WithWebHostBuilder(builder =>
+        {
+            builder.UseSetting("models-file", modelsFile);
+            builder.UseSetting("threads", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        });
+        factory.UseKestrel(0);
+        try
+        {
+            factory.StartServer();
+        }
+        catch
+        {
+            factory.Dispose();
+            throw;
+        }
+
+        return factory;
+    }
+
+    /// <summary>Every message of a start failure, inner ones included.</summary>
+    public static string Flatten(Exception error) => error is AggregateException aggregate
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
+        : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
+}
