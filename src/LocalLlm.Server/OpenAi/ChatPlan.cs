@@ -2,6 +2,7 @@ using System.Text.Json;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Server.Chat;
 using LocalLlm.Server.Models;
+using LocalLlm.Server.StructuredOutput;
 using LocalLlm.Templates;
 
 namespace LocalLlm.Server.OpenAi;
@@ -36,6 +37,11 @@ internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, Cha
         if (tools.Forced)
         {
             sampling = sampling with { Grammar = Grammar(model, format, tools) };
+        }
+
+        if (OutputConstraint.Grammar(request, model, tools.Forced) is { } outputGrammar)
+        {
+            sampling = sampling with { Grammar = outputGrammar };
         }
 
         // A prompt that ends by opening <think> (DeepSeek-R1) leaves the model inside its reasoning.
