@@ -21,16 +21,14 @@ internal static class ArrayRules
             }
         }
 
-        string? rest = rules.Primitive("value");
-        if (schema.TryGetProperty("items", out JsonElement items))
-        {
-            rest = items.ValueKind switch
+        string? rest = !schema.TryGetProperty("items", out JsonElement items)
+            ? rules.Primitive("value")
+            : items.ValueKind switch
             {
                 JsonValueKind.False => null,
                 JsonValueKind.Array => throw new UnsupportedSchemaException(SchemaPath.Child(path, "items"), "'items' as an array is not supported; use 'prefixItems'"),
                 _ => converter.Visit(items, SchemaPath.Child(path, "items"), nameHint + "-item"),
             };
-        }
 
         int min = SchemaNumbers.Count(schema, "minItems", path) ?? 0;
         int? max = SchemaNumbers.Count(schema, "maxItems", path);

@@ -183,7 +183,11 @@ internal static class ObjectRules
         }
 
         var body = new StringBuilder("\"{\" ").Append(space);
-        body.Append(' ').AppendJoin($" \",\" {space} ", required);
+        if (required.Count > 0)
+        {
+            body.Append(' ').AppendJoin($" \",\" {space} ", required);
+        }
+
         if (optional.Count > 0)
         {
             // After the first property every later one carries its comma: tail_i ::= ( "," kv_i )? tail_i+1.
