@@ -18,6 +18,7 @@ public sealed class GrammarModel : IDisposable
     private readonly LlamaCppBackend _backend;
     private readonly Lock _gate = new();
     private readonly int _endToken;
+    private readonly Dictionary<int, float> _partialCharacters;
 
     public GrammarModel()
     {
@@ -30,6 +31,26 @@ public sealed class GrammarModel : IDisposable
             Threads = 1,
         });
         _endToken = Enumerable.Range(0, _backend.Info.VocabularySize).First(_backend.Tokenizer.IsEndOfGeneration);
+        var strict = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        _partialCharacters = Enumerable.Range(0, _backend.Info.VocabularySize)
+            .Where(t => !_backend.Tokenizer.IsEndOfGeneration(t) && !IsWholeCharacters(strict, _backend.Tokenizer.TokenBytes(t)))
+            .ToDictionary(t => t, _ => float.NegativeInfinity);
+    }
+
+    /// <summary>Tokens whose bytes are not whole UTF-8 characters (byte tokens of multi-byte characters, or bytes never valid).</summary>
+    public int PartialCharacterTokens => _partialCharacters.Count;
+
+    private static bool IsWholeCharacters(UTF8Encoding strict, ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            strict.GetCharCount(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => _backend.Dispose();
@@ -74,13 +95,18 @@ public sealed class GrammarModel : IDisposable
         }
     }
 
-    /// <summary>Samples under the grammar until end of generation or <paramref name="maxTokens"/> tokens.</summary>
+    /// <summary>
+    /// Samples under the grammar until end of generation or <paramref name="maxTokens"/> tokens. Tokens holding part of
+    /// a character are banned: llama.cpp's grammar decodes UTF-8 leniently (an overlong <c>C1 81</c> passes as <c>A</c>),
+    /// so byte tokens let a random-weight model write ill-formed UTF-8 that no grammar can rule out; the property under
+    /// test is the grammar's, over characters.
+    /// </summary>
     public string Generate(string grammar, float temperature, uint seed, int maxTokens = 200)
     {
         lock (_gate)
         {
             var tokens = DecodePrompt().ToList();
-            using ITokenSampler sampler = _backend.CreateSampler(new SamplingParams { Temperature = temperature, Seed = seed, Grammar = grammar });
+            using ITokenSampler sampler = _backend.CreateSampler(new SamplingParams { Temperature = temperature, Seed = seed, Grammar = grammar }, _partialCharacters);
             var bytes = new List<byte>();
             int index = tokens.Count - 1;
             for (int i = 0; i < maxTokens; i++)
