@@ -42,6 +42,8 @@ internal static class ArrayRules
             throw new UnsupportedSchemaException(SchemaPath.Child(path, "minItems"), "'minItems' exceeds the most elements the array may hold");
         }
 
+        (min, max) = SchemaNumbers.Repetition(min, max, path, "minItems");
+
         // Elements past the prefix: their count, after the prefix is complete.
         int restMin = Math.Max(min - prefix.Count, 0);
         int? restMax = max - prefix.Count;

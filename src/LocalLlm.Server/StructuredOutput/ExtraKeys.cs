@@ -65,12 +65,12 @@ internal static class ExtraKeys
         }
 
         // Any other next character: the key has left every declared name, so anything may follow.
-        var excluded = new List<(int, int)> { (0x00, 0x1F), ('"', '"'), ('\\', '\\'), (0x7F, 0x7F) };
+        var excluded = new List<(int, int)> { (0x00, 0x1F), ('"', '"'), ('\\', '\\'), (0x7F, 0x7F), (0xD800, 0xDFFF) };
         excluded.AddRange(node.Children.Keys.Select(c => (c, c)));
         alternatives.Add($"{Gbnf.CharClass(excluded, negated: true)} {plain}*");
         string group = $"( {string.Join(" | ", alternatives)} )";
         return node.EndsName ? group : group + "?";
     }
 
-    private static bool IsPlain(int codePoint) => codePoint >= 0x20 && codePoint != '"' && codePoint != '\\' && codePoint != 0x7F;
+    private static bool IsPlain(int codePoint) => CodePointSet.Plain.Contains(codePoint);
 }

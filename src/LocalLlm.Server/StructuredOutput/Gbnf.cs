@@ -6,6 +6,12 @@ namespace LocalLlm.Server.StructuredOutput;
 /// <summary>GBNF (llama.cpp grammar) text pieces: literals, character classes and rule names.</summary>
 internal static class Gbnf
 {
+    /// <summary>
+    /// The largest repetition count written or accepted: llama.cpp expands <c>x{m,n}</c> into about n rules while parsing,
+    /// so an unchecked count from a request could exhaust memory.
+    /// </summary>
+    public const int MaxRepetition = 1000;
+
     /// <summary>A GBNF string literal matching exactly <paramref name="text"/>.</summary>
     public static string Literal(string text)
     {
@@ -78,6 +84,60 @@ internal static class Gbnf
         (_, int m) when m == min => $"{item}{{{min}}}",
         (_, int m) => $"{item}{{{min},{m}}}",
     };
+
+    /// <summary>
+    /// The largest count in any <c>{m}</c>, <c>{m,}</c> or <c>{m,n}</c> of a grammar, outside literals, classes and
+    /// comments; 0 when there is none. Counts too long to parse read as <see cref="int.MaxValue"/>.
+    /// </summary>
+    public static int LargestRepetition(string grammar)
+    {
+        int largest = 0;
+        for (int i = 0; i < grammar.Length; i++)
+        {
+            switch (grammar[i])
+            {
+                case '"':
+                    i = SkipQuoted(grammar, i, '"');
+                    break;
+                case '[':
+                    i = SkipQuoted(grammar, i, ']');
+                    break;
+                case '#':
+                    int end = grammar.IndexOf('\n', i);
+                    i = end < 0 ? grammar.Length : end;
+                    break;
+                case '{':
+                    int close = grammar.IndexOf('}', i);
+                    if (close > i)
+                    {
+                        foreach (string count in grammar[(i + 1)..close].Split(','))
+                        {
+                            string digits = count.Trim();
+                            if (digits.Length > 0 && digits.All(char.IsAsciiDigit))
+                            {
+                                largest = Math.Max(largest, int.TryParse(digits, CultureInfo.InvariantCulture, out int n) ? n : int.MaxValue);
+                            }
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        return largest;
+    }
+
+    /// <summary>The index of the unescaped <paramref name="closing"/> that ends the literal or class opened at <paramref name="start"/>.</summary>
+    private static int SkipQuoted(string grammar, int start, char closing)
+    {
+        int i = start + 1;
+        while (i < grammar.Length && grammar[i] != closing)
+        {
+            i += grammar[i] == '\\' ? 2 : 1;
+        }
+
+        return i;
+    }
 
     private static string ClassChar(int codePoint) => codePoint switch
     {

@@ -3,8 +3,8 @@ namespace LocalLlm.Server.StructuredOutput;
 /// <summary>
 /// GBNF rules for JSON's building blocks, shared by every grammar that writes JSON (schemas, tool calls). Each value
 /// rule ends in <c>space</c>, which allows one bounded run of whitespace, so formatting can never keep a model from
-/// finishing. Numbers have at most 16 integral digits; strings exclude lone surrogate escapes (which JSON parsers
-/// reject) and DEL. Dates exclude the year 0000, leap days and leap seconds, so every one is a real calendar date.
+/// finishing. Numbers have at most 16 integral digits; strings exclude surrogates, raw or escaped (which JSON parsers
+/// reject), and DEL. Dates exclude the year 0000, leap days and leap seconds, so every one is a real calendar date.
 /// </summary>
 internal static class JsonPrimitives
 {
@@ -28,10 +28,10 @@ internal static class JsonPrimitives
             "\"" char* "\"" space
             """, "char", "space"),
         ["char"] = new("""
-            [^"\\\x7F\x00-\x1F] | [\\] ( ["\\/bfnrt] | "u" ( [0-9a-cA-C] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} | [eEfF] [0-9a-fA-F]{3} ) )
+            [^"\\\x7F\x00-\x1F\uD800-\uDFFF] | [\\] ( ["\\/bfnrt] | "u" ( [0-9a-cA-C] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} | [eEfF] [0-9a-fA-F]{3} ) )
             """),
         ["plain-char"] = new("""
-            [^"\\\x7F\x00-\x1F]
+            [^"\\\x7F\x00-\x1F\uD800-\uDFFF]
             """),
         ["number"] = new("""
             "-"? integral-part ( "." decimal-part )? ( [eE] [-+]? integral-part )? space

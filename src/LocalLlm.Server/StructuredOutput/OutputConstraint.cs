@@ -43,6 +43,11 @@ internal static class OutputConstraint
             throw ApiException.BadRequest($"Model '{model.Id}' runs on a backend that cannot constrain output with a grammar.", param);
         }
 
+        if (rawGrammar is not null && Gbnf.LargestRepetition(rawGrammar) is > Gbnf.MaxRepetition and int count)
+        {
+            throw ApiException.BadRequest($"The grammar repeats {count} times; at most {Gbnf.MaxRepetition} repetitions are supported.", GrammarParam);
+        }
+
         try
         {
             validate(formatGrammar ?? rawGrammar!);

@@ -14,8 +14,6 @@ namespace LocalLlm.Server.StructuredOutput;
 /// </summary>
 internal sealed class RegexGrammar
 {
-    private const int MaxRepeat = 1000;
-
     private static readonly CodePointSet s_digit = CodePointSet.Of(('0', '9'));
     private static readonly CodePointSet s_word = CodePointSet.Of(('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z'));
     private static readonly CodePointSet s_space = CodePointSet.Of((' ', ' '));
@@ -164,9 +162,9 @@ internal sealed class RegexGrammar
             throw Fail("A quantifier after a quantifier is not supported");
         }
 
-        if (r.Max > MaxRepeat || r.Min > MaxRepeat || r.Min > r.Max)
+        if (r.Max > Gbnf.MaxRepetition || r.Min > Gbnf.MaxRepetition || r.Min > r.Max)
         {
-            throw Fail($"Repetition {{{r.Min},{r.Max}}} is out of range (at most {MaxRepeat}, min not above max)");
+            throw Fail($"Repetition {{{r.Min},{r.Max}}} is out of range (at most {Gbnf.MaxRepetition}, min not above max)");
         }
 
         return Gbnf.Repeat(atom, r.Min, r.Max);

@@ -33,4 +33,12 @@ internal static class SchemaNumbers
             ? number
             : throw new UnsupportedSchemaException(SchemaPath.Child(path, keyword), $"'{keyword}' must be a number");
     }
+
+    /// <summary>
+    /// A count range the grammar can repeat: a maximum above <see cref="Gbnf.MaxRepetition"/> is lowered to it (fewer is
+    /// still valid), a minimum above it is refused.
+    /// </summary>
+    public static (int Min, int? Max) Repetition(int min, int? max, string path, string minKeyword) => min > Gbnf.MaxRepetition
+        ? throw new UnsupportedSchemaException(SchemaPath.Child(path, minKeyword), $"'{minKeyword}' above {Gbnf.MaxRepetition} is not supported")
+        : (min, max is int m ? Math.Min(m, Gbnf.MaxRepetition) : null);
 }

@@ -65,7 +65,8 @@ internal static class StringRules
             throw new UnsupportedSchemaException(SchemaPath.Child(path, "maxLength"), "'maxLength' is below 'minLength', so no string is valid");
         }
 
-        string chars = Gbnf.Repeat(rules.Primitive("char"), min, maxLength);
+        (min, int? max) = SchemaNumbers.Repetition(min, maxLength, path, "minLength");
+        string chars = Gbnf.Repeat(rules.Primitive("char"), min, max);
         return rules.Add(nameHint + "-string", $"\"\\\"\" {chars} \"\\\"\" {rules.Primitive("space")}");
     }
 }

@@ -30,6 +30,7 @@ public sealed class GrammarExtensionTests(ServerFixture server)
     {
         { """ "grammar":"root ::= (\"a\"" """, "grammar", "grammar" },
         { """ "grammar":"root ::= undefined-rule" """, "grammar", "grammar" },
+        { """ "grammar":"root ::= \"a\"{0,100000000}" """, "grammar", "100000000" },
         { """ "grammar":"root ::= \"a\"","response_format":{"type":"json_object"} """, "grammar", "together" },
         { """ "response_format":{"type":"json_object"},"tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required" """, "response_format", "tool call" },
         { """ "grammar":"root ::= \"a\"","tools":[{"type":"function","function":{"name":"f"}}],"tool_choice":"required" """, "grammar", "tool call" },

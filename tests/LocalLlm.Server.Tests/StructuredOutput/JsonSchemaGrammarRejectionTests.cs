@@ -33,6 +33,8 @@ public sealed class JsonSchemaGrammarRejectionTests
         { """{"not":{"type":"string"}}""", "#/not", "'not'" },
         { """{"anyOf":[{"type":"string"},{"type":"integer","if":{}}]}""", "#/anyOf/1/if", "'if'" },
         { "false", "#", "admits no value" },
+        { """{"type":"string","minLength":5000}""", "#/minLength", "above 1000" },
+        { """{"type":"array","minItems":1001}""", "#/minItems", "above 1000" },
     };
 
     [Theory]

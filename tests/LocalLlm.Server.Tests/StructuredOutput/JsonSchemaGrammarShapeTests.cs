@@ -17,7 +17,7 @@ public sealed class JsonSchemaGrammarShapeTests
         Assert.Equal("""
             root ::= schema-object
             space ::= | " " | "\n" [ \t]{0,20}
-            char ::= [^"\\\x7F\x00-\x1F] | [\\] ( ["\\/bfnrt] | "u" ( [0-9a-cA-C] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} | [eEfF] [0-9a-fA-F]{3} ) )
+            char ::= [^"\\\x7F\x00-\x1F\uD800-\uDFFF] | [\\] ( ["\\/bfnrt] | "u" ( [0-9a-cA-C] [0-9a-fA-F]{3} | [dD] [0-7] [0-9a-fA-F]{2} | [eEfF] [0-9a-fA-F]{3} ) )
             schema-name-string ::= "\"" char{0,4} "\"" space
             schema-name-kv ::= "\"name\"" space ":" space schema-name-string
             schema-tags-array ::= "[" space ( ( "\"a\"" | "\"b\"" ) space ( "," space ( "\"a\"" | "\"b\"" ) space )? )? "]" space
@@ -67,6 +67,24 @@ public sealed class JsonSchemaGrammarShapeTests
         Assert.StartsWith("root ::= empty-object\n", Convert("""{"type":"object"}""", strict: true), StringComparison.Ordinal);
         Assert.StartsWith("root ::= object\n", Convert("""{"type":"object"}""", strict: false), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Grammar_HugeMaximums_AreLoweredToTheRepetitionLimit()
+    {
+        string grammar = Convert("""{"type":"array","items":{"type":"string","maxLength":100000},"maxItems":1000000}""");
+
+        Assert.Contains("char{0,1000}", grammar, StringComparison.Ordinal);
+        Assert.Contains("{0,999}", grammar, StringComparison.Ordinal);
+        Assert.Equal(Gbnf.MaxRepetition, Gbnf.LargestRepetition(grammar));
+    }
+
+    [Theory]
+    [InlineData("root ::= \"a\"{2,5000}", 5000)]
+    [InlineData("root ::= \"{99999}\" [{}] # x{123456}\nb ::= \"b\"{7}", 7)]
+    [InlineData("root ::= [a-z]{12,} | \"x\"", 12)]
+    [InlineData("root ::= \"a\"{99999999999}", int.MaxValue)]
+    public void LargestRepetition_SkipsLiteralsClassesAndComments(string grammar, int largest) =>
+        Assert.Equal(largest, Gbnf.LargestRepetition(grammar));
 
     private static string Convert(string schema, bool strict = false)
     {
