@@ -9,7 +9,8 @@ namespace LocalLlm.Server.OpenAi;
 
 /// <summary>
 /// What one chat request becomes: the prompt (the model's template rendered and tokenized), the sampling settings
-/// (with a tool-call grammar when a call is forced) and the parser its output goes through.
+/// (with a grammar when a tool call is forced, or when response_format or grammar constrains the output) and the parser
+/// its output goes through.
 /// </summary>
 /// <param name="RenderSpecialTokens">Tool-call markers may be special tokens; the parser must see them as text.</param>
 internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, ChatOutputParser Parser, bool RenderSpecialTokens)
