@@ -1,30 +1,24 @@
-using System.Text;
+using System.Text.Json;
+using LocalLlm.Server.OpenAi;
+using LocalLlm.Server.StructuredOutput;
 
 namespace LocalLlm.Server.Chat;
 
-/// <summary>A function the model may be forced to call; <see cref="TakesNoArguments"/> narrows its arguments to <c>{}</c>.</summary>
-internal sealed record ToolFunction(string Name, bool TakesNoArguments);
+/// <summary>
+/// A function the model may be forced to call. <see cref="TakesNoArguments"/> narrows its arguments to <c>{}</c>;
+/// otherwise <see cref="Parameters"/>, when given, is the JSON Schema the arguments follow.
+/// </summary>
+internal sealed record ToolFunction(string Name, bool TakesNoArguments, JsonElement? Parameters = null);
 
 /// <summary>
 /// Writes llama.cpp GBNF grammars whose every sentence is a tool call in a model's own syntax, naming one of the given
-/// functions, with a JSON object as arguments (any object for now; a function whose schema has no properties gets
-/// exactly <c>{}</c>). Whitespace runs are bounded, so a completed call always lets generation end.
+/// functions, with arguments that follow the function's parameter schema (any JSON object when it has none; exactly
+/// <c>{}</c> when it takes no arguments). Whitespace runs are bounded, so a completed call always lets generation end.
 /// </summary>
 internal static class ToolCallGrammar
 {
-    // JSON primitives as llama.cpp's json-schema-to-grammar writes them.
-    private const string JsonRules = """
-        space ::= | " " | "\n" [ \t]{0,20}
-        value ::= object | array | string | number | ("true" | "false" | "null") space
-        object ::= "{" space ( string ":" space value ("," space string ":" space value)* )? "}" space
-        array ::= "[" space ( value ("," space value)* )? "]" space
-        string ::= "\"" char* "\"" space
-        char ::= [^"\\\x7F\x00-\x1F] | [\\] (["\\bfnrt] | "u" [0-9a-fA-F]{4})
-        number ::= ("-"? ([0-9] | [1-9] [0-9]{0,15})) ("." [0-9]+)? ([eE] [-+]? [0-9] [1-9]{0,15})? space
-        empty-object ::= "{" space "}" space
-        """;
-
     /// <param name="parallel">Allow more than one call in a reply.</param>
+    /// <exception cref="ApiException">A parameter schema the grammar cannot enforce (400, param <c>tools</c>).</exception>
     public static string Build(ToolCallFormat format, IReadOnlyList<ToolFunction> functions, bool parallel)
     {
         if (functions.Count == 0)
@@ -32,72 +26,77 @@ internal static class ToolCallGrammar
             throw new ArgumentException("A forced tool call needs at least one function.", nameof(functions));
         }
 
-        var grammar = new StringBuilder();
+        var rules = new GbnfRuleSet();
+        string space = rules.Primitive("space");
         string more = parallel ? "*" : "{0,0}";
+        string NameAndArguments(ToolFunction f, int i, string argumentsKey) =>
+            $"\"\\\"name\\\"\" {space} \":\" {space} {Literal(Quoted(f.Name))} {space} \",\" {space} {Literal(Quoted(argumentsKey))} {space} \":\" {space} {Arguments(rules, f, i)}";
+
+        string root;
         switch (format)
         {
             case ToolCallFormat.Hermes:
-                grammar.Append("root ::= call (\"\\n\" call)").Append(more).Append('\n');
-                grammar.Append("call ::= \"<tool_call>\" space \"{\" space fn \"}\" space \"</tool_call>\"\n");
-                AppendFunctions(grammar, functions, f => $"\"\\\"name\\\"\" space \":\" space {Literal(Quoted(f.Name))} space \",\" space \"\\\"arguments\\\"\" space \":\" space {Arguments(f)}");
+                root = $"call (\"\\n\" call){more}";
+                rules.Add("call", $"\"<tool_call>\" {space} \"{{\" {space} fn \"}}\" {space} \"</tool_call>\"");
+                AddFunctions(rules, functions, (f, i) => NameAndArguments(f, i, "arguments"));
                 break;
             case ToolCallFormat.Llama3Json:
-                grammar.Append("root ::= \"{\" space fn \"}\" space\n");
-                AppendFunctions(grammar, functions, f => $"\"\\\"name\\\"\" space \":\" space {Literal(Quoted(f.Name))} space \",\" space \"\\\"parameters\\\"\" space \":\" space {Arguments(f)}");
+                root = $"\"{{\" {space} fn \"}}\" {space}";
+                AddFunctions(rules, functions, (f, i) => NameAndArguments(f, i, "parameters"));
                 break;
             case ToolCallFormat.Mistral:
-                grammar.Append("root ::= \"[TOOL_CALLS]\" \"[\" call (\",\" space call)").Append(more).Append(" \"]\"\n");
-                grammar.Append("call ::= \"{\" space fn \"}\" space\n");
-                AppendFunctions(grammar, functions, f => $"\"\\\"name\\\"\" space \":\" space {Literal(Quoted(f.Name))} space \",\" space \"\\\"arguments\\\"\" space \":\" space {Arguments(f)}");
+                root = $"\"[TOOL_CALLS]\" \"[\" call (\",\" {space} call){more} \"]\"";
+                rules.Add("call", $"\"{{\" {space} fn \"}}\" {space}");
+                AddFunctions(rules, functions, (f, i) => NameAndArguments(f, i, "arguments"));
                 break;
             case ToolCallFormat.DeepSeekV3:
             case ToolCallFormat.DeepSeekR1:
-                grammar.Append("root ::= ").Append(Literal(ToolCallSyntax.DeepSeekCallsBegin)).Append(" call (\"\\n\"? call)").Append(more)
-                    .Append(' ').Append(Literal(ToolCallSyntax.DeepSeekCallsEnd)).Append('\n');
-                grammar.Append("call ::= ").Append(Literal(ToolCallSyntax.DeepSeekCallBegin)).Append(" fn ").Append(Literal(ToolCallSyntax.DeepSeekCallEnd)).Append('\n');
-                AppendFunctions(grammar, functions, format == ToolCallFormat.DeepSeekR1
-                    ? f => $"{Literal("function" + ToolCallSyntax.DeepSeekSep + f.Name + "\n```json\n")} {Arguments(f)} {Literal("\n```")}"
-                    : f => $"{Literal(f.Name + ToolCallSyntax.DeepSeekSep)} {Arguments(f)}");
+                root = $"{Literal(ToolCallSyntax.DeepSeekCallsBegin)} call (\"\\n\"? call){more} {Literal(ToolCallSyntax.DeepSeekCallsEnd)}";
+                rules.Add("call", $"{Literal(ToolCallSyntax.DeepSeekCallBegin)} fn {Literal(ToolCallSyntax.DeepSeekCallEnd)}");
+                AddFunctions(rules, functions, format == ToolCallFormat.DeepSeekR1
+                    ? (f, i) => $"{Literal("function" + ToolCallSyntax.DeepSeekSep + f.Name + "\n```json\n")} {Arguments(rules, f, i)} {Literal("\n```")}"
+                    : (f, i) => $"{Literal(f.Name + ToolCallSyntax.DeepSeekSep)} {Arguments(rules, f, i)}");
                 break;
             default:
                 throw new ArgumentException($"Tool calls cannot be constrained for format {format}.", nameof(format));
         }
 
-        return grammar.Append(JsonRules).Append('\n').ToString();
+        return rules.Render(root);
     }
-
-    private static void AppendFunctions(StringBuilder grammar, IReadOnlyList<ToolFunction> functions, Func<ToolFunction, string> body)
-    {
-        grammar.Append("fn ::= ").AppendJoin(" | ", functions.Select((_, i) => $"fn{i}")).Append('\n');
-        for (int i = 0; i < functions.Count; i++)
-        {
-            grammar.Append($"fn{i} ::= ").Append(body(functions[i])).Append('\n');
-        }
-    }
-
-    private static string Arguments(ToolFunction function) => function.TakesNoArguments ? "empty-object" : "object";
-
-    /// <summary>The JSON string literal of <paramref name="text"/>.</summary>
-    private static string Quoted(string text) => System.Text.Json.JsonSerializer.Serialize(text, ChatJsonContext.Default.String);
 
     /// <summary>A GBNF string literal matching exactly <paramref name="text"/>.</summary>
-    public static string Literal(string text)
+    public static string Literal(string text) => Gbnf.Literal(text);
+
+    private static void AddFunctions(GbnfRuleSet rules, IReadOnlyList<ToolFunction> functions, Func<ToolFunction, int, string> body)
     {
-        var literal = new StringBuilder("\"");
-        foreach (char c in text)
+        // Each function's body is added before "fn" names it, so parameter rules never take the names fn or fnN.
+        List<string> names = [.. functions.Select((f, i) => rules.Add($"fn{i}", body(f, i)))];
+        rules.Add("fn", string.Join(" | ", names));
+    }
+
+    private static string Arguments(GbnfRuleSet rules, ToolFunction function, int index)
+    {
+        if (function.TakesNoArguments)
         {
-            literal.Append(c switch
-            {
-                '"' => "\\\"",
-                '\\' => "\\\\",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                < ' ' => $"\\x{(int)c:X2}",
-                _ => c.ToString(),
-            });
+            return rules.Primitive("empty-object");
         }
 
-        return literal.Append('"').ToString();
+        if (function.Parameters is not { } parameters)
+        {
+            return rules.Primitive("object");
+        }
+
+        try
+        {
+            return JsonSchemaConverter.AddTo(rules, parameters, strict: false, $"fn{index}-arguments");
+        }
+        catch (UnsupportedSchemaException e)
+        {
+            throw ApiException.BadRequest(
+                $"The parameters of function '{function.Name}' cannot be enforced for a required tool call: {e.Message}.", "tools");
+        }
     }
+
+    /// <summary>The JSON string literal of <paramref name="text"/>.</summary>
+    private static string Quoted(string text) => JsonSerializer.Serialize(text, ChatJsonContext.Default.String);
 }

@@ -2,13 +2,15 @@ using System.Text.Json;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Server.Chat;
 using LocalLlm.Server.Models;
+using LocalLlm.Server.StructuredOutput;
 using LocalLlm.Templates;
 
 namespace LocalLlm.Server.OpenAi;
 
 /// <summary>
 /// What one chat request becomes: the prompt (the model's template rendered and tokenized), the sampling settings
-/// (with a tool-call grammar when a call is forced) and the parser its output goes through.
+/// (with a grammar when a tool call is forced, or when response_format or grammar constrains the output) and the parser
+/// its output goes through.
 /// </summary>
 /// <param name="RenderSpecialTokens">Tool-call markers may be special tokens; the parser must see them as text.</param>
 internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, ChatOutputParser Parser, bool RenderSpecialTokens)
@@ -36,6 +38,11 @@ internal sealed record ChatPlan(int[] PromptTokens, SamplingParams Sampling, Cha
         if (tools.Forced)
         {
             sampling = sampling with { Grammar = Grammar(model, format, tools) };
+        }
+
+        if (OutputConstraint.Grammar(request, model, tools.Forced) is { } outputGrammar)
+        {
+            sampling = sampling with { Grammar = outputGrammar };
         }
 
         // A prompt that ends by opening <think> (DeepSeek-R1) leaves the model inside its reasoning.

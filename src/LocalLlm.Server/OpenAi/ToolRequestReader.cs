@@ -93,7 +93,7 @@ internal static class ToolRequestReader
         bool noProperties = !parameters.TryGetProperty("properties", out JsonElement properties)
             || (properties.ValueKind == JsonValueKind.Object && !properties.EnumerateObject().Any());
         bool closed = !parameters.TryGetProperty("additionalProperties", out JsonElement additional) || additional.ValueKind == JsonValueKind.False;
-        return new ToolFunction(text, noProperties && closed);
+        return new ToolFunction(text, noProperties && closed, parameters);
     }
 
     private static (ToolChoiceMode Mode, string? Named) Choice(JsonElement? choice, bool hasTools)
