@@ -34,7 +34,7 @@ internal static class HostileInputCases
         ChatCase("presence_penalty 3", "\"presence_penalty\": 3", 400, "presence_penalty"),
         ChatCase("frequency_penalty -2.5", "\"frequency_penalty\": -2.5", 400, "frequency_penalty"),
 
-        // n > 1 is being added to the server; 0 and 100 (more choices than it decodes at once) stay 400 there too.
+        // n is limited by --max-n (8 by default).
         ChatCase("n 0", "\"n\": 0", 400, "n"),
         ChatCase("n 100", "\"n\": 100", 400, "n"),
         ChatCase("max_tokens 0", "\"max_tokens\": 0", 400, "max_tokens"),
@@ -58,6 +58,11 @@ internal static class HostileInputCases
         ChatCase("parallel_tool_calls \"sure\"", "\"parallel_tool_calls\": \"sure\"", 400, "parallel_tool_calls"),
         ChatCase("chat_template_kwargs an array", "\"chat_template_kwargs\": [1]", 400, "chat_template_kwargs"),
         ChatCase("reasoning_format unknown", "\"reasoning_format\": \"loud\"", 400, "reasoning_format"),
+        ChatCase("top_logprobs 21", "\"logprobs\": true, \"top_logprobs\": 21", 400, "top_logprobs"),
+        ChatCase("top_logprobs -1", "\"logprobs\": true, \"top_logprobs\": -1", 400, "top_logprobs"),
+        ChatCase("logit_bias key not a token id", """ "logit_bias": {"hello": 5} """, 400, "logit_bias"),
+        ChatCase("logit_bias value 200", """ "logit_bias": {"15": 200} """, 400, "logit_bias"),
+        ChatCase("response_format xml", """ "response_format": {"type": "xml"} """, 400, "response_format"),
         ChatCase("audio output asked for", """ "audio": {"voice": "alloy", "format": "wav"} """, 400, "audio"),
         ChatCase("modalities with audio", """ "modalities": ["text", "audio"] """, 400, "modalities"),
         ChatCase("legacy functions", """ "functions": [{"name": "f", "parameters": {}}] """, 400, "functions"),
@@ -112,9 +117,9 @@ internal static class HostileInputCases
             RawCase("comment", ChatBody("/* sneaky */ \"max_tokens\": 2"), 400),
             RawCase("single quotes", "{'model': 'tiny-test'}", 400),
             RawCase("control character in a string", ChatBody("", "[{\"role\":\"user\",\"content\":\"a\u0001b\"}]"), 400),
-            new("over the limit with Content-Length", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), Json, 413, Code: "request_too_large"),
-            new("over the limit, chunked", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), Json, 413, Code: "request_too_large", Chunked: true),
-            new("64 times the limit, announced", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(farTooLarge), Json, 413, Code: "request_too_large", ExpectContinue: true),
+            new("over the limit with Content-Length", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), HostileCase.Json, 413, Code: "request_too_large"),
+            new("over the limit, chunked", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(tooLarge), HostileCase.Json, 413, Code: "request_too_large", Chunked: true),
+            new("64 times the limit, announced", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(farTooLarge), HostileCase.Json, 413, Code: "request_too_large", ExpectContinue: true),
             new("text/plain", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), "text/plain", 415, Code: "unsupported_media_type"),
             new("form-urlencoded", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), "application/x-www-form-urlencoded", 415, Code: "unsupported_media_type"),
             new("JSON in UTF-16", HttpMethod.Post, ChatPath, Encoding.Unicode.GetBytes(ChatBody("")), "application/json; charset=utf-16", 415, Code: "unsupported_media_type"),
@@ -125,36 +130,23 @@ internal static class HostileInputCases
     public static IEnumerable<HostileCase> Routes() =>
     [
         new("GET chat/completions", HttpMethod.Get, ChatPath, null, null, 405, Code: "method_not_allowed"),
-        new("PUT chat/completions", HttpMethod.Put, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), Json, 405, Code: "method_not_allowed"),
-        new("POST models", HttpMethod.Post, "/v1/models", Encoding.UTF8.GetBytes("{}"), Json, 405, Code: "method_not_allowed"),
+        new("PUT chat/completions", HttpMethod.Put, ChatPath, Encoding.UTF8.GetBytes(ChatBody("")), HostileCase.Json, 405, Code: "method_not_allowed"),
+        new("POST models", HttpMethod.Post, "/v1/models", Encoding.UTF8.GetBytes("{}"), HostileCase.Json, 405, Code: "method_not_allowed"),
         new("DELETE models/id", HttpMethod.Delete, "/v1/models/tiny-test", null, null, 405, Code: "method_not_allowed"),
-        new("POST /v1/foo", HttpMethod.Post, "/v1/foo", Encoding.UTF8.GetBytes("{}"), Json, 404),
+        new("POST /v1/foo", HttpMethod.Post, "/v1/foo", Encoding.UTF8.GetBytes("{}"), HostileCase.Json, 404),
         new("GET /v1", HttpMethod.Get, "/v1", null, null, 404),
-        new("POST chat/completions/extra", HttpMethod.Post, ChatPath + "/extra", Encoding.UTF8.GetBytes(ChatBody("")), Json, 404),
+        new("POST chat/completions/extra", HttpMethod.Post, ChatPath + "/extra", Encoding.UTF8.GetBytes(ChatBody("")), HostileCase.Json, 404),
         new("GET unknown model", HttpMethod.Get, "/v1/models/no-such-model", null, null, 404, "model", "model_not_found"),
-        new("model not served", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes("""{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"""), Json, 404, "model", "model_not_found"),
+        new("model not served", HttpMethod.Post, ChatPath, Encoding.UTF8.GetBytes("""{"model":"gpt-9","messages":[{"role":"user","content":"hi"}]}"""), HostileCase.Json, 404, "model", "model_not_found"),
         new("GET outside the API", HttpMethod.Get, "/wp-admin/setup.php", null, null, 404),
-    ];
-
-    /// <summary>
-    /// Validation that belongs to request features still being added to the server (logprobs, logit_bias,
-    /// response_format): the status they must give once there.
-    /// </summary>
-    public static IEnumerable<HostileCase> PendingFeatures() =>
-    [
-        ChatCase("top_logprobs 21 (logprobs)", "\"logprobs\": true, \"top_logprobs\": 21", 400, "top_logprobs"),
-        ChatCase("top_logprobs -1 (logprobs)", "\"logprobs\": true, \"top_logprobs\": -1", 400, "top_logprobs"),
-        ChatCase("logit_bias key not a token id (logit_bias)", """ "logit_bias": {"hello": 5} """, 400, "logit_bias"),
-        ChatCase("logit_bias value 200 (logit_bias)", """ "logit_bias": {"15": 200} """, 400, "logit_bias"),
-        ChatCase("response_format xml (response_format)", """ "response_format": {"type": "xml"} """, 400, "response_format"),
     ];
 
     private const string CompletionsPath = "/v1/completions";
     private const string EmbeddingsPath = "/v1/embeddings";
 
     private static HostileCase Post(string path, string name, string body, int status, string? param) =>
-        new(name, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body), Json, status, param);
+        new(name, HttpMethod.Post, path, Encoding.UTF8.GetBytes(body), HostileCase.Json, status, param);
 
     private static HostileCase Body(string name, byte[] body, int status, string? code = null) =>
-        new(name, HttpMethod.Post, ChatPath, body, Json, status, Code: code);
+        new(name, HttpMethod.Post, ChatPath, body, HostileCase.Json, status, Code: code);
 }
