@@ -42,10 +42,8 @@ public sealed partial class LlamaCppBackend : IModelBackend
 
     internal SafeLlamaModelHandle Model => _model;
 
-    /// <summary>Loads the model and creates its context.</summary>
-    /// <param name="logger">Receives llama.cpp's own log at Debug level (process-wide; replaces any earlier logger).</param>
-    /// <exception cref="LlamaException">The native library, the model or the context could not be loaded.</exception>
-    public static LlamaCppBackend Load(LlamaCppOptions options, ILogger? logger = null)
+    /// <summary>Checks the options, routes llama.cpp's log to <paramref name="logger"/> and loads the model's weights.</summary>
+    internal static SafeLlamaModelHandle LoadModel(LlamaCppOptions options, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -60,10 +58,17 @@ public sealed partial class LlamaCppBackend : IModelBackend
         }
 
         LlamaLibrary.EnsureLoaded();
-
         var modelParams = LlamaNative.llama_model_default_params();
         modelParams.NGpuLayers = options.GpuLayers;
-        var model = SafeLlamaModelHandle.LoadFromFile(options.ModelPath, modelParams);
+        return SafeLlamaModelHandle.LoadFromFile(options.ModelPath, modelParams);
+    }
+
+    /// <summary>Loads the model and creates its context.</summary>
+    /// <param name="logger">Receives llama.cpp's own log at Debug level (process-wide; replaces any earlier logger).</param>
+    /// <exception cref="LlamaException">The native library, the model or the context could not be loaded.</exception>
+    public static LlamaCppBackend Load(LlamaCppOptions options, ILogger? logger = null)
+    {
+        SafeLlamaModelHandle model = LoadModel(options, logger);
         SafeLlamaContextHandle? context = null;
         try
         {

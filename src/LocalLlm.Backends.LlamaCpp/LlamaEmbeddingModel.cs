@@ -60,26 +60,12 @@ public sealed partial class LlamaEmbeddingModel : IEmbeddingModel
     public static LlamaEmbeddingModel Load(LlamaCppOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
         if (!options.Embeddings)
         {
             throw new ArgumentException("An embedding model needs options with Embeddings on.", nameof(options));
         }
 
-        if (!File.Exists(options.ModelPath))
-        {
-            throw new FileNotFoundException($"Model file not found: '{options.ModelPath}'.", options.ModelPath);
-        }
-
-        if (logger is not null)
-        {
-            LlamaLibrary.SetLogger(logger);
-        }
-
-        LlamaLibrary.EnsureLoaded();
-        var modelParams = LlamaNative.llama_model_default_params();
-        modelParams.NGpuLayers = options.GpuLayers;
-        var model = SafeLlamaModelHandle.LoadFromFile(options.ModelPath, modelParams);
+        SafeLlamaModelHandle model = LlamaCppBackend.LoadModel(options, logger);
         SafeLlamaContextHandle? context = null;
         try
         {

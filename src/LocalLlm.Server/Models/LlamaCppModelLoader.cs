@@ -113,15 +113,12 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
 
     private JinjaPromptRenderer PromptRenderer(ModelEntry entry, LlamaCppBackend backend)
     {
-        (ChatTemplate template, string origin) = ChatTemplateSource.Choose(options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info.ChatTemplate);
         var tokenizer = (LlamaTokenizer)backend.Tokenizer;
-        var renderer = new JinjaPromptRenderer(template, TokenText(tokenizer, tokenizer.BosToken), TokenText(tokenizer, tokenizer.EosToken), tokenizer.AddsBos);
+        JinjaPromptRenderer renderer = ModelPromptRenderer.Create(
+            options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, out string origin);
         LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
         return renderer;
     }
-
-    private static string TokenText(LlamaTokenizer tokenizer, int token) =>
-        token < 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(tokenizer.TokenBytes(token, renderSpecial: true));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight demo model ({Preset}) at {Path}; its output is meaningless words")]
     private partial void LogForging(string modelId, string preset, string path);

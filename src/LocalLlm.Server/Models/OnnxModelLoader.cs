@@ -103,15 +103,12 @@ internal sealed partial class OnnxModelLoader(ServerOptions options, ILoggerFact
 
     private JinjaPromptRenderer PromptRenderer(ModelEntry entry, OnnxBackend backend)
     {
-        (ChatTemplate template, string origin) = ChatTemplateSource.Choose(options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info.ChatTemplate);
         var tokenizer = (OnnxTokenizer)backend.Tokenizer;
-        var renderer = new JinjaPromptRenderer(template, TokenText(tokenizer, tokenizer.BosToken), TokenText(tokenizer, tokenizer.EosToken), tokenizer.AddsBos);
+        JinjaPromptRenderer renderer = ModelPromptRenderer.Create(
+            options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, out string origin);
         LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
         return renderer;
     }
-
-    private static string TokenText(OnnxTokenizer tokenizer, int token) =>
-        token < 0 ? string.Empty : System.Text.Encoding.UTF8.GetString(tokenizer.TokenBytes(token, renderSpecial: true));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight ONNX model ({Preset}) at {Path}; its output is meaningless words")]
     private partial void LogForging(string modelId, string preset, string path);

@@ -4,62 +4,10 @@ using System.Text.Json.Serialization;
 namespace LocalLlm.Server.OpenAi;
 
 /// <summary>The body of POST /v1/chat/completions. Unknown fields are ignored, as OpenAI does.</summary>
-internal sealed class ChatCompletionRequest
+internal sealed class ChatCompletionRequest : GenerationRequestBody
 {
-    [JsonPropertyName("model")]
-    public string? Model { get; set; }
-
     [JsonPropertyName("messages")]
     public List<ChatMessage>? Messages { get; set; }
-
-    [JsonPropertyName("stream")]
-    public bool? Stream { get; set; }
-
-    [JsonPropertyName("stream_options")]
-    public StreamOptions? StreamOptions { get; set; }
-
-    [JsonPropertyName("max_tokens")]
-    public int? MaxTokens { get; set; }
-
-    [JsonPropertyName("max_completion_tokens")]
-    public int? MaxCompletionTokens { get; set; }
-
-    [JsonPropertyName("temperature")]
-    public float? Temperature { get; set; }
-
-    [JsonPropertyName("top_p")]
-    public float? TopP { get; set; }
-
-    [JsonPropertyName("top_k")]
-    public int? TopK { get; set; }
-
-    [JsonPropertyName("min_p")]
-    public float? MinP { get; set; }
-
-    [JsonPropertyName("presence_penalty")]
-    public float? PresencePenalty { get; set; }
-
-    [JsonPropertyName("frequency_penalty")]
-    public float? FrequencyPenalty { get; set; }
-
-    [JsonPropertyName("repetition_penalty")]
-    public float? RepetitionPenalty { get; set; }
-
-    [JsonPropertyName("seed")]
-    public long? Seed { get; set; }
-
-    /// <summary>A string or an array of up to four strings.</summary>
-    [JsonPropertyName("stop")]
-    public JsonElement? Stop { get; set; }
-
-    [JsonPropertyName("n")]
-    public int? N { get; set; }
-
-    [JsonPropertyName("ignore_eos")]
-    public bool? IgnoreEos { get; set; }
-
-    [JsonPropertyName("user")]
-    public string? User { get; set; }
 
     /// <summary>OpenAI function tools: <c>[{"type": "function", "function": {"name", "description", "parameters"}}]</c>.</summary>
     [JsonPropertyName("tools")]
@@ -88,10 +36,6 @@ internal sealed class ChatCompletionRequest
     [JsonPropertyName("top_logprobs")]
     public int? TopLogprobs { get; set; }
 
-    /// <summary>A map from token id (as a string) to a bias in [-100, 100] added to its logit.</summary>
-    [JsonPropertyName("logit_bias")]
-    public JsonElement? LogitBias { get; set; }
-
     /// <summary><c>{"type": "text"}</c>, <c>{"type": "json_object"}</c> or <c>{"type": "json_schema", "json_schema": {...}}</c>.</summary>
     [JsonPropertyName("response_format")]
     public JsonElement? ResponseFormat { get; set; }
@@ -114,10 +58,6 @@ internal sealed class ChatCompletionRequest
     /// <summary>Web search: rejected, data never leaves the box.</summary>
     [JsonPropertyName("web_search_options")]
     public JsonElement? WebSearchOptions { get; set; }
-
-    /// <summary>Extension (as llama-server): a GBNF grammar (start rule <c>root</c>) the output must follow.</summary>
-    [JsonPropertyName("grammar")]
-    public string? Grammar { get; set; }
 }
 
 internal sealed class ChatMessage

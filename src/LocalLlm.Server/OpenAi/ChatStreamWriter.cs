@@ -30,8 +30,7 @@ internal sealed class ChatStreamWriter(HttpContext context, string id, string mo
         {
             if (update.Finish == FinishReason.Error)
             {
-                var error = new ApiException(StatusCodes.Status500InternalServerError, update.Error ?? "Generation failed.", "server_error");
-                await _sse.WriteAsync(error.ToResponse(), OpenAiJsonContext.Wire.ErrorResponse);
+                await _sse.WriteGenerationErrorAsync(update.Error);
                 failed = true;
                 break;
             }

@@ -24,19 +24,7 @@ internal sealed record SamplingFields
 
     public long? Seed { get; init; }
 
-    public static SamplingFields From(ChatCompletionRequest request) => new()
-    {
-        Temperature = request.Temperature,
-        TopP = request.TopP,
-        TopK = request.TopK,
-        MinP = request.MinP,
-        PresencePenalty = request.PresencePenalty,
-        FrequencyPenalty = request.FrequencyPenalty,
-        RepetitionPenalty = request.RepetitionPenalty,
-        Seed = request.Seed,
-    };
-
-    public static SamplingFields From(CompletionRequest request) => new()
+    public static SamplingFields From(GenerationRequestBody request) => new()
     {
         Temperature = request.Temperature,
         TopP = request.TopP,

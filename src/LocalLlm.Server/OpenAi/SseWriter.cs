@@ -29,6 +29,11 @@ internal sealed class SseWriter(HttpContext context)
         await _response.Body.FlushAsync(Aborted);
     }
 
+    /// <summary>A generation that failed mid-stream: the headers are gone, so the error travels as an event.</summary>
+    public Task WriteGenerationErrorAsync(string? message) => WriteAsync(
+        new ApiException(StatusCodes.Status500InternalServerError, message ?? "Generation failed.", "server_error").ToResponse(),
+        OpenAiJsonContext.Wire.ErrorResponse);
+
     public async Task DoneAsync()
     {
         await _response.Body.WriteAsync(Done, Aborted);
