@@ -49,12 +49,17 @@ for level in "1 4" "32 64" "128 128"; do
     --result-dir /tmp/localllm-figures --label "c$1" 2>/dev/null | grep '^|'
 done
 
-echo "## prefix caching on: 8 clients sharing a ~1,000-token prompt"
+stop_server
+
+# Both prefix runs start from a fresh server, so they differ only in caching: after the 128-stream run the KV cells
+# are scattered, and llama.cpp's attention spans every cell up to the highest one in use.
+echo "## prefix caching on: 8 clients sharing a ~1,000-token prompt (fresh server)"
+start_server --parallel 128
 localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len "$PREFIX_WORDS" \
   --result-dir /tmp/localllm-figures --label prefix-on 2>/dev/null | grep '^|'
 stop_server
 
-echo "## prefix caching off: the same workload"
+echo "## prefix caching off: the same workload (fresh server)"
 start_server --parallel 128 --no-prefix-caching
 localllm bench --base-url "$URL" --model "$id" --concurrency 8 --num-prompts 32 --output-len 16 --input-len 16 --shared-prefix-len "$PREFIX_WORDS" \
   --result-dir /tmp/localllm-figures --label prefix-off 2>/dev/null | grep '^|'
