@@ -114,17 +114,11 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
     private JinjaPromptRenderer PromptRenderer(ModelEntry entry, LlamaCppBackend backend)
     {
         var tokenizer = (LlamaTokenizer)backend.Tokenizer;
-        JinjaPromptRenderer renderer = ModelPromptRenderer.Create(
-            options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, out string origin);
-        LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
-        return renderer;
+        return ModelPromptRenderer.Create(entry.Id, options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight demo model ({Preset}) at {Path}; its output is meaningless words")]
     private partial void LogForging(string modelId, string preset, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId}: chat template from {Origin}; tool calls {ToolCallFormat}, thinking tags {HasThinking}")]
-    private partial void LogTemplate(string modelId, string origin, ToolCallFormat toolCallFormat, bool hasThinking);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path} for embeddings: {Dimensions} dimensions, {Pooling} pooling, up to {ContextLength} tokens per input")]
     private partial void LogLoadedEmbedding(string modelId, string path, int dimensions, EmbeddingPooling pooling, int contextLength);

@@ -104,17 +104,11 @@ internal sealed partial class OnnxModelLoader(ServerOptions options, ILoggerFact
     private JinjaPromptRenderer PromptRenderer(ModelEntry entry, OnnxBackend backend)
     {
         var tokenizer = (OnnxTokenizer)backend.Tokenizer;
-        JinjaPromptRenderer renderer = ModelPromptRenderer.Create(
-            options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, out string origin);
-        LogTemplate(entry.Id, origin, renderer.Format.ToolCalls, renderer.Format.HasThinking);
-        return renderer;
+        return ModelPromptRenderer.Create(entry.Id, options.ChatTemplateFile ?? entry.ChatTemplate, backend.Info, tokenizer, tokenizer.EosToken, tokenizer.AddsBos, _logger);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId}: generating the random-weight ONNX model ({Preset}) at {Path}; its output is meaningless words")]
     private partial void LogForging(string modelId, string preset, string path);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId}: chat template from {Origin}; tool calls {ToolCallFormat}, thinking tags {HasThinking}")]
-    private partial void LogTemplate(string modelId, string origin, ToolCallFormat toolCallFormat, bool hasThinking);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} loaded from {Path}: {Architecture} on ONNX Runtime, {Parallel} parallel sequences of up to {SequenceLength} tokens, device {Device}")]
     private partial void LogLoaded(string modelId, string path, string architecture, int parallel, int sequenceLength, OnnxDevice device);
