@@ -12,6 +12,7 @@ PORT=${PORT:-8181}
 OUTPUT_LEN=${OUTPUT_LEN:-128}
 # Words of the shared preamble; about 1,000 tokens with the forge vocabulary.
 PREFIX_WORDS=${PREFIX_WORDS:-340}
+ROUNDS=${ROUNDS:-9}
 URL="http://127.0.0.1:$PORT"
 
 dotnet build -c Release -v q src/LocalLlm.Cli >/dev/null
@@ -39,9 +40,22 @@ echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "## raw llama_decode (no server)"
 localllm bench-decode --model "$MODEL" --batch 1,32 --gen "$OUTPUT_LEN" --threads "$THREADS" --repeats 5 | grep '^|'
 
-echo "## through the server: one stream, light client (warm server, 5 runs)"
+echo "## serving overhead at one stream: raw llama_decode and the server alternate, $ROUNDS rounds"
+# The two halves of the ratio are measured seconds apart, in alternating order, so a slow minute on a shared machine
+# slows both; the median of the per-round ratios is the figure.
 start_server --parallel 128
-python3 bench/stream-decode-rate.py "$URL" "$id" 6 "$OUTPUT_LEN" | tail -1
+python3 bench/stream-decode-rate.py "$URL" "$id" 1 "$OUTPUT_LEN" >/dev/null
+raw_rate() { localllm bench-decode --model "$MODEL" --batch 1 --gen "$OUTPUT_LEN" --threads "$THREADS" --repeats 1 | awk -F'|' '/^\| 1 /{gsub(/ /, "", $4); print $4}'; }
+served_rate() { python3 bench/stream-decode-rate.py "$URL" "$id" 1 "$OUTPUT_LEN" | awk '/^median/{print $4}'; }
+ratios=()
+for round in $(seq 1 "$ROUNDS"); do
+  if [ $((round % 2)) -eq 1 ]; then raw=$(raw_rate); served=$(served_rate); else served=$(served_rate); raw=$(raw_rate); fi
+  ratio=$(python3 -c "print(f'{100 * $served / $raw:.1f}')")
+  ratios+=("$ratio")
+  echo "round $round: raw $raw tok/s, served $served tok/s, served/raw $ratio %"
+done
+python3 -c "import statistics, sys; r = [float(x) for x in sys.argv[1:]]; print(f'serving overhead: served/raw median {statistics.median(r):.1f} % over {len(r)} rounds (min {min(r):.1f}, max {max(r):.1f})')" "${ratios[@]}"
+
 echo "## through the server: 1, 32 and 128 concurrent streams (localllm bench)"
 for level in "1 4" "32 64" "128 128"; do
   set -- $level

@@ -15,6 +15,8 @@ public sealed class EngineStatistics
     private long _prefixQueries;
     private long _prefixHits;
     private double _kvUsage;
+    private long _stepTicks;
+    private long _decodeTicks;
 
     public long Steps => Interlocked.Read(ref _steps);
 
@@ -75,6 +77,18 @@ public sealed class EngineStatistics
         }
 
         Volatile.Write(ref _kvUsage, kvUsage);
+    }
+
+    /// <summary>Wall time of steps that decoded a batch, from scheduling to the last token handed to its reader.</summary>
+    public TimeSpan StepTime => TimeSpan.FromSeconds((double)Interlocked.Read(ref _stepTicks) / System.Diagnostics.Stopwatch.Frequency);
+
+    /// <summary>The part of <see cref="StepTime"/> spent inside the backend's decode: what the engine adds is the rest.</summary>
+    public TimeSpan DecodeTime => TimeSpan.FromSeconds((double)Interlocked.Read(ref _decodeTicks) / System.Diagnostics.Stopwatch.Frequency);
+
+    internal void RecordTiming(long stepTicks, long decodeTicks)
+    {
+        Interlocked.Add(ref _stepTicks, stepTicks);
+        Interlocked.Add(ref _decodeTicks, decodeTicks);
     }
 
     internal void RecordGenerated() => Interlocked.Increment(ref _generatedTokens);

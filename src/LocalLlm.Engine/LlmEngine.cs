@@ -162,6 +162,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
 
     private void Step()
     {
+        long stepStart = Stopwatch.GetTimestamp();
         while (_incoming.TryDequeue(out Request? request))
         {
             // A sampler the backend refuses (a grammar it cannot parse or does not support) fails this request only.
@@ -198,6 +199,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
 
         int count = BuildBatch(output);
         DecodeStatus status;
+        long decodeStart = Stopwatch.GetTimestamp();
         try
         {
             status = _backend.Decode(_batch.AsSpan(0, count));
@@ -227,6 +229,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             return;
         }
 
+        long decodeTicks = Stopwatch.GetTimestamp() - decodeStart;
         Statistics.RecordStep(output.Chunks.Count, count);
         _metrics?.Step(count);
         for (int i = 0; i < output.Chunks.Count; i++)
@@ -244,6 +247,8 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
                 OnTokenSampled(request, token, logprob);
             }
         }
+
+        Statistics.RecordTiming(Stopwatch.GetTimestamp() - stepStart, decodeTicks);
     }
 
     private int BuildBatch(SchedulerOutput output)

@@ -39,18 +39,19 @@ internal static class BenchEngineCommand
             using MetricsSink? sink = metricsOn ? new MetricsSink() : null;
             var options = new EngineOptions { ModelId = "bench", EnableMetrics = metricsOn, Scheduler = new SchedulerOptions { MaxRunningRequests = levels.Max() } };
             using var engine = new LlmEngine(backend, options);
-            Console.WriteLine("| streams | output tok/s | median per-stream decode tok/s | median TTFT ms |");
-            Console.WriteLine("|---:|---:|---:|---:|");
+            Console.WriteLine("| streams | output tok/s | median per-stream decode tok/s | median TTFT ms | step time in decode |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
             foreach (int level in levels)
             {
                 var random = new Random(level);
                 var clock = Stopwatch.StartNew();
+                (TimeSpan stepBefore, TimeSpan decodeBefore) = (engine.Statistics.StepTime, engine.Statistics.DecodeTime);
                 var runs = await Task.WhenAll(Enumerable.Range(0, level).Select(i => RunOne(engine, random.Next(), result.GetValue(promptLength), result.GetValue(outputLength), backend.Info.VocabularySize, cancellation)));
                 double seconds = clock.Elapsed.TotalSeconds;
                 double[] decode = runs.Select(r => (r.Tokens - 1) / (r.EndMs - r.TtftMs) * 1000).Order().ToArray();
                 double[] ttft = runs.Select(r => r.TtftMs).Order().ToArray();
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {level} | {runs.Sum(r => r.Tokens) / seconds:F1} | {decode[decode.Length / 2]:F1} | {ttft[ttft.Length / 2]:F1} |"));
+                    $"| {level} | {runs.Sum(r => r.Tokens) / seconds:F1} | {decode[decode.Length / 2]:F1} | {ttft[ttft.Length / 2]:F1} | {(engine.Statistics.DecodeTime - decodeBefore) / (engine.Statistics.StepTime - stepBefore):P1} |"));
             }
 
             return 0;
