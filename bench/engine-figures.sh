@@ -12,7 +12,7 @@ PORT=${PORT:-8181}
 OUTPUT_LEN=${OUTPUT_LEN:-128}
 # Words of the shared preamble; about 1,000 tokens with the forge vocabulary.
 PREFIX_WORDS=${PREFIX_WORDS:-340}
-ROUNDS=${ROUNDS:-9}
+ROUNDS=${ROUNDS:-15}
 URL="http://127.0.0.1:$PORT"
 
 dotnet build -c Release -v q src/LocalLlm.Cli >/dev/null
@@ -55,6 +55,18 @@ for round in $(seq 1 "$ROUNDS"); do
   echo "round $round: raw $raw tok/s, served $served tok/s, served/raw $ratio %"
 done
 python3 -c "import statistics, sys; r = [float(x) for x in sys.argv[1:]]; print(f'serving overhead: served/raw median {statistics.median(r):.1f} % over {len(r)} rounds (min {min(r):.1f}, max {max(r):.1f})')" "${ratios[@]}"
+if command -v perf >/dev/null && perf record -q -o /dev/null -- true 2>/dev/null; then
+  # Where the server's CPU time goes while it streams: llama.cpp and ggml, or the host (managed code, runtime, kernel).
+  server_process=$(pgrep -f "LocalLlm.Server --model $MODEL" | head -1)
+  perf record -q -F 999 -p "$server_process" -o /tmp/localllm-figures.perf -- sleep 6 2>/dev/null &
+  perf_pid=$!
+  sleep 0.5
+  python3 bench/stream-decode-rate.py "$URL" "$id" 3 "$OUTPUT_LEN" >/dev/null
+  wait "$perf_pid" || true
+  perf report -q -i /tmp/localllm-figures.perf --sort dso --stdio 2>/dev/null | awk '
+    { share = $1; sub(/%/, "", share); if ($2 ~ /ggml|llama/) native += share; else host += share }
+    END { printf "server CPU samples while streaming: llama.cpp + ggml %.1f %%, everything else (host, runtime, kernel, libc, libm) %.1f %%\n", native, host }'
+fi
 
 echo "## through the server: 1, 32 and 128 concurrent streams (localllm bench)"
 for level in "1 4" "32 64" "128 128"; do
