@@ -1,7 +1,6 @@
 using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Engine.Requests;
-using LocalLlm.ModelForge;
 
 namespace LocalLlm.Engine.Tests;
 
@@ -11,14 +10,7 @@ public sealed class EngineStatisticsTests
     [Fact]
     public async Task StepTime_AfterGenerating_CoversDecodeTimeAndCountsEveryToken()
     {
-        using LlamaCppBackend llama = LlamaCppBackend.Load(new LlamaCppOptions
-        {
-            ModelPath = ForgeCache.GetOrCreate(TinyModelSpec.Test),
-            ContextSize = 256,
-            MaxSequences = 1,
-            BatchSize = 64,
-            Threads = 1,
-        });
+        using LlamaCppBackend llama = TestModel.Load(maxSequences: 1, contextSize: 256);
         await using var engine = new LlmEngine(llama, new EngineOptions { Scheduler = new() { MaxRunningRequests = 1 } });
         int[] prompt = llama.Tokenizer.Tokenize("The lighthouse keeper counts the waves.", true, true);
         var request = new GenerationRequest { RequestId = "timing", PromptTokens = prompt, MaxTokens = 12, IgnoreEos = true, Sampling = SamplingParams.Greedy };

@@ -1,7 +1,6 @@
 using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Engine.Requests;
-using LocalLlm.ModelForge;
 
 namespace LocalLlm.Engine.Tests;
 
@@ -13,14 +12,7 @@ public sealed class PrefixSharingTests
     [InlineData(false)]
     public async Task Submit_SamePromptTwice_SharesCellsOnlyWhenBackendSupportsIt(bool supportsSharing)
     {
-        using LlamaCppBackend llama = LlamaCppBackend.Load(new LlamaCppOptions
-        {
-            ModelPath = ForgeCache.GetOrCreate(TinyModelSpec.Test),
-            ContextSize = 512,
-            MaxSequences = 4,
-            BatchSize = 64,
-            Threads = 1,
-        });
+        using LlamaCppBackend llama = TestModel.Load(maxSequences: 4);
         var backend = new SharingRecorder(llama, supportsSharing);
         await using var engine = new LlmEngine(backend, new EngineOptions { Scheduler = new() { MaxRunningRequests = 2 } });
         int[] prompt = llama.Tokenizer.Tokenize(string.Concat(Enumerable.Repeat("The lighthouse keeper counts the waves. ", 8)), true, true);

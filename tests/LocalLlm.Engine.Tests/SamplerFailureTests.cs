@@ -1,7 +1,6 @@
 using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Engine.Backend;
 using LocalLlm.Engine.Requests;
-using LocalLlm.ModelForge;
 
 namespace LocalLlm.Engine.Tests;
 
@@ -11,14 +10,7 @@ public sealed class SamplerFailureTests
     [Fact]
     public async Task Submit_GrammarTheBackendRejects_FailsThatRequestOnly()
     {
-        using LlamaCppBackend llama = LlamaCppBackend.Load(new LlamaCppOptions
-        {
-            ModelPath = ForgeCache.GetOrCreate(TinyModelSpec.Test),
-            ContextSize = 512,
-            MaxSequences = 2,
-            BatchSize = 64,
-            Threads = 1,
-        });
+        using LlamaCppBackend llama = TestModel.Load(maxSequences: 2);
         await using var engine = new LlmEngine(llama, new EngineOptions { Scheduler = new() { MaxRunningRequests = 2 } });
         int[] prompt = llama.Tokenizer.Tokenize("hello there", true, true);
 
