@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace LocalLlm.Backends.Onnx.Tests;
 
 /// <summary>
+/// <para>
 /// The forge's ONNX INT8 model against llama.cpp's own 8-bit quantization (Q8_0), each measured against its runtime's
 /// full-precision twin of the same weights: greedy paths kept and logits moved. Measured on the Qwen3 (Llama) test
 /// model: Q8_0 keeps F32's first 16 tokens in 2 (4) of 10 prompts and moves logits by up to 0.71 (0.68); INT8 keeps
@@ -16,6 +17,16 @@ namespace LocalLlm.Backends.Onnx.Tests;
 /// model's near-ties, not from the INT8 graph: INT8's logits equal, bit for bit, a float32 <c>MatMul</c> on the
 /// dequantized weights (ORT dequantizes 8-bit blocks and keeps activations float32 at accuracy level 0), so all of
 /// its error is weight rounding, which Q8_0 shares and adds 8-bit activations and an 8-bit output head to.
+/// </para>
+/// <para>
+/// On the corpus-fitted models (<see cref="ForgeWeights.CorpusBigram"/>), whose logits are confident as a trained
+/// model's, over the 20 <see cref="EngineParityTests.CorpusFidelityPrompts"/>, first 16 greedy tokens kept, Qwen3
+/// (Llama): FP16 18 (20) of 20, max |Δlogit| 0.003 (0.003); INT8 18 (17) of 20, 0.030 (0.036); Q8_0 16 (17) of 20,
+/// 0.066 (0.074). The random models keep INT8 in 6 (8) of the same 20. Every fitted parting happens where full
+/// precision's top-2 gap is 0.013 or less: at the corpus's own ties (successors seen equally often), which no
+/// rounding of the weights can be expected to keep. So INT8 falls short of 90 % on the fitted Llama model by those
+/// ties alone; FP16 reaches it on both.
+/// </para>
 /// </summary>
 public sealed class QuantizationQualityTests(ITestOutputHelper output)
 {
@@ -24,9 +35,11 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
     [InlineData(TinyModelSpec.Llama)]
     public async Task Int8_AgainstFp32_TracksItAtLeastAsCloselyAsLlamaCppQ8_0(string architecture)
     {
-        Fidelity q8 = await MeasureAsync(() => LoadLlama(architecture, ForgeQuantization.None), () => LoadLlama(architecture, ForgeQuantization.Q8_0));
+        TinyModelSpec spec = TestModels.Spec(architecture);
+        IReadOnlyList<string> prompts = EngineParityTests.FidelityPrompts;
+        Fidelity q8 = await MeasureAsync(prompts, () => LoadLlama(spec, ForgeQuantization.None), () => LoadLlama(spec, ForgeQuantization.Q8_0));
         Fidelity int8 = await MeasureAsync(
-            () => TestModels.LoadOnnx(architecture, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(architecture, OnnxPrecision.Int8));
+            prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Int8));
 
         output.WriteLine($"{architecture} llama.cpp Q8_0 vs F32: {q8}");
         output.WriteLine($"{architecture} ONNX INT8 vs FP32:     {int8}");
@@ -34,9 +47,43 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
         Assert.True(int8.MaxDeviation <= 1.5f * q8.MaxDeviation, $"INT8 moved logits by {int8.MaxDeviation}, Q8_0 by {q8.MaxDeviation}");
     }
 
-    private static LlamaCppBackend LoadLlama(string architecture, ForgeQuantization quantization) => LlamaCppBackend.Load(new LlamaCppOptions
+    /// <summary>
+    /// The fitted models' top-2 logit gaps are several units wherever the corpus is predictable, so a reduced precision
+    /// may leave full precision's path only where the corpus itself ties (equal bigram counts): gaps of hundredths,
+    /// next to logit errors of 0.003 (FP16), 0.04 (INT8) and 0.07 (Q8_0).
+    /// </summary>
+    private const float FittedTie = 0.1f;
+
+    [Theory]
+    [InlineData(TinyModelSpec.Qwen3)]
+    [InlineData(TinyModelSpec.Llama)]
+    public async Task FittedModel_Fp16Int8AndQ8_0_KeepFullPrecisionTokensExceptAtTies(string architecture)
     {
-        ModelPath = ForgeCache.GetOrCreate(TestModels.Spec(architecture), quantization),
+        TinyModelSpec spec = TestModels.FittedSpec(architecture);
+        IReadOnlyList<string> prompts = EngineParityTests.CorpusFidelityPrompts;
+        Fidelity fp16 = await MeasureAsync(
+            prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp16));
+        Fidelity int8 = await MeasureAsync(
+            prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Int8));
+        Fidelity q8 = await MeasureAsync(prompts, () => LoadLlama(spec, ForgeQuantization.None), () => LoadLlama(spec, ForgeQuantization.Q8_0));
+        Fidelity randomInt8 = await MeasureAsync(
+            prompts, () => TestModels.LoadOnnx(architecture, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(architecture, OnnxPrecision.Int8));
+
+        output.WriteLine($"{architecture} fitted, ONNX FP16 vs FP32:     {fp16}");
+        output.WriteLine($"{architecture} fitted, ONNX INT8 vs FP32:     {int8}");
+        output.WriteLine($"{architecture} fitted, llama.cpp Q8_0 vs F32: {q8}");
+        output.WriteLine($"{architecture} random, ONNX INT8 vs FP32:     {randomInt8}");
+        Assert.True(fp16.Matching >= 0.9 * fp16.Total, $"FP16 kept FP32's first 16 greedy tokens in only {fp16.Matching} of {fp16.Total} prompts");
+        Assert.True(int8.Matching >= q8.Matching - 1, $"INT8 kept FP32's tokens in {int8.Matching} prompts, Q8_0 kept F32's in {q8.Matching}");
+        foreach ((string name, Fidelity fidelity) in new[] { ("FP16", fp16), ("INT8", int8), ("Q8_0", q8) })
+        {
+            Assert.True(fidelity.LargestPartingMargin < FittedTie, $"{name} left full precision's path where its top-2 gap was {fidelity.LargestPartingMargin}");
+        }
+    }
+
+    private static LlamaCppBackend LoadLlama(TinyModelSpec spec, ForgeQuantization quantization) => LlamaCppBackend.Load(new LlamaCppOptions
+    {
+        ModelPath = ForgeCache.GetOrCreate(spec, quantization),
         ContextSize = 256,
         MaxSequences = 1,
         BatchSize = 256,
@@ -45,9 +92,8 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
     });
 
     /// <summary>Greedy paths through <see cref="LlmEngine"/>, then logits at the first generated position per prompt.</summary>
-    private static async Task<Fidelity> MeasureAsync(Func<IModelBackend> loadReference, Func<IModelBackend> loadReduced)
+    private static async Task<Fidelity> MeasureAsync(IReadOnlyList<string> prompts, Func<IModelBackend> loadReference, Func<IModelBackend> loadReduced)
     {
-        IReadOnlyList<string> prompts = EngineParityTests.FidelityPrompts;
         var deviations = new float[prompts.Count];
         using (IModelBackend reference = loadReference())
         using (IModelBackend reduced = loadReduced())
@@ -60,6 +106,7 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
         }
 
         int matching = 0;
+        var partingMargins = new List<float>();
         await using (var reference = new LlmEngine(loadReference(), EngineParityTests.Options()))
         await using (var reduced = new LlmEngine(loadReduced(), EngineParityTests.Options()))
         {
@@ -68,11 +115,19 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
                 int[] tokens = reference.Backend.Tokenizer.Tokenize(prompt, true, true);
                 var expected = await EngineParityTests.GenerateAsync(reference, tokens, EngineParityTests.FidelityTokens);
                 var actual = await EngineParityTests.GenerateAsync(reduced, tokens, EngineParityTests.FidelityTokens);
-                matching += EngineParityTests.FirstParting(expected, actual) < 0 ? 1 : 0;
+                int parting = EngineParityTests.FirstParting(expected, actual);
+                if (parting < 0)
+                {
+                    matching++;
+                }
+                else
+                {
+                    partingMargins.Add(expected[parting].Top[0].Logprob - expected[parting].Top[1].Logprob);
+                }
             }
         }
 
-        return new Fidelity(matching, prompts.Count, deviations);
+        return new Fidelity(matching, prompts.Count, deviations, [.. partingMargins]);
     }
 
     /// <summary>The logits after the whole prompt, decoded into an emptied sequence 0.</summary>
@@ -82,11 +137,14 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
         return DecodeTests.Run(backend, tokens, tokens.Length)[0];
     }
 
-    private sealed record Fidelity(int Matching, int Total, float[] Deviations)
+    /// <summary>What a reduced model kept; <paramref name="PartingMargins"/> holds the reference's top-2 logit gap where each parting path left it.</summary>
+    private sealed record Fidelity(int Matching, int Total, float[] Deviations, float[] PartingMargins)
     {
         public float MaxDeviation => Deviations.Max();
 
+        public float LargestPartingMargin => PartingMargins.DefaultIfEmpty(0f).Max();
+
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"first {EngineParityTests.FidelityTokens} greedy tokens equal in {Matching}/{Total} prompts; max |Δlogit| at the first generated position {MaxDeviation:F3} (mean over prompts {Deviations.Average():F3})");
+            $"first {EngineParityTests.FidelityTokens} greedy tokens equal in {Matching}/{Total} prompts; max |Δlogit| at the first generated position {MaxDeviation:F3} (mean over prompts {Deviations.Average():F3}); reference's top-2 gap where paths parted: [{string.Join(", ", PartingMargins.Select(m => m.ToString("F3", CultureInfo.InvariantCulture)))}]");
     }
 }

@@ -78,7 +78,7 @@ public sealed class FittedModelTests(ITestOutputHelper output) : IDisposable
         var spec = Spec(architecture);
         var distribution = FittedWeights.For(spec).Distribution;
         var path = ForgeCache.GetOrCreate(spec, ForgeQuantization.None, _cache.Path);
-        using var backend = LlamaCppBackend.Load(new LlamaCppOptions { ModelPath = path, ContextSize = 512, MaxSequences = 1, BatchSize = 512, Threads = 2 });
+        using var backend = LlamaCppBackend.Load(new LlamaCppOptions { ModelPath = path, ContextSize = 512, MaxSequences = 1, BatchSize = 512, Threads = 1 });
         Assert.Equal(spec.ParameterCount, backend.Info.ParameterCount);
 
         int following = 0, steps = 0;
@@ -107,5 +107,43 @@ public sealed class FittedModelTests(ITestOutputHelper output) : IDisposable
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{architecture}: {following}/{steps} greedy tokens are the corpus bigram argmax of the token before"));
         Assert.True(following >= 0.6 * steps, $"only {following} of {steps}");
+    }
+
+    [Fact]
+    public void Forge_FittedSpecTwice_SameBits()
+    {
+        var first = FittedWeights.Fit(TinyModelSpec.TestFitted);
+        var second = FittedWeights.Fit(TinyModelSpec.TestFitted);
+        var a = GgufForge.Write(TinyModelSpec.TestFitted, _cache.File("a.gguf"));
+        var b = GgufForge.Write(TinyModelSpec.TestFitted, _cache.File("b.gguf"));
+
+        Assert.Equal(first.Embedding, second.Embedding);
+        Assert.Equal(first.Output, second.Output);
+        Assert.Equal(File.ReadAllBytes(a.Path), File.ReadAllBytes(b.Path));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forged in {a.Elapsed.TotalSeconds:F2} s (fit cached), {b.Elapsed.TotalSeconds:F2} s"));
+    }
+
+    [Fact]
+    public void FileName_RandomSpecsKeepTheirKeys_FittedSpecsGetTheirOwn()
+    {
+        // The keys these specs had before corpus-fitted weights existed: their cached files stay valid.
+        Assert.Equal("localllm-forge-test-f32-827cd56b92ba3069.gguf", ForgeCache.FileName(TinyModelSpec.Test, ForgeQuantization.None));
+        Assert.Equal("localllm-forge-test-llama-f32-d25ad2d32521921e.gguf", ForgeCache.FileName(TinyModelSpec.TestLlama, ForgeQuantization.None));
+
+        var fitted = TinyModelSpec.TestLlamaFitted;
+        Assert.NotEqual(ForgeCache.FileName(fitted, ForgeQuantization.None), ForgeCache.FileName(fitted with { Weights = ForgeWeights.Random }, ForgeQuantization.None));
+    }
+
+    [Fact]
+    public void Validate_FittedWithTiedEmbeddings_Throws() =>
+        Assert.Throws<ArgumentException>(() => (TinyModelSpec.TestFitted with { TiedEmbeddings = true }).Validate());
+
+    [Theory]
+    [InlineData("test-fitted")]
+    [InlineData("test-llama-fitted")]
+    public void Find_FittedPresetNames_FittedSpecs(string name)
+    {
+        Assert.Contains(name, TinyModelPresets.Names);
+        Assert.Equal(ForgeWeights.CorpusBigram, TinyModelPresets.Find(name).Weights);
     }
 }
