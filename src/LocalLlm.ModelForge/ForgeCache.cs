@@ -153,7 +153,7 @@ public static class ForgeCache
 
     private static string CacheName(TinyModelSpec spec, string type, string version, string variant)
     {
-        var weights = spec.Weights == ForgeWeights.Random ? "" : "|" + spec.Weights;
+        var weights = spec.Weights == ForgeWeights.Random ? "" : $"|{spec.Weights}-v{Fitting.FittedWeights.Version}";
         var key = string.Create(CultureInfo.InvariantCulture,
             $"{version}|{spec.Architecture}|{spec.VocabularySize}|{spec.EmbeddingLength}|{spec.BlockCount}|"
             + $"{spec.HeadCount}|{spec.HeadCountKv}|{spec.HeadDim}|{spec.FeedForwardLength}|{spec.ContextLength}|"

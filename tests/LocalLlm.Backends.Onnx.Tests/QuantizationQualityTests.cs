@@ -59,27 +59,39 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
     [InlineData(TinyModelSpec.Llama)]
     public async Task FittedModel_Fp16Int8AndQ8_0_KeepFullPrecisionTokensExceptAtTies(string architecture)
     {
-        TinyModelSpec spec = TestModels.FittedSpec(architecture);
         IReadOnlyList<string> prompts = EngineParityTests.CorpusFidelityPrompts;
-        Fidelity fp16 = await MeasureAsync(
-            prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp16));
-        Fidelity int8 = await MeasureAsync(
-            prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Int8));
-        Fidelity q8 = await MeasureAsync(prompts, () => LoadLlama(spec, ForgeQuantization.None), () => LoadLlama(spec, ForgeQuantization.Q8_0));
-        Fidelity randomInt8 = await MeasureAsync(
-            prompts, () => TestModels.LoadOnnx(architecture, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(architecture, OnnxPrecision.Int8));
+        var fitted = await MeasureAllAsync(TestModels.FittedSpec(architecture), prompts);
+        var random = await MeasureAllAsync(TestModels.Spec(architecture), prompts);
 
-        output.WriteLine($"{architecture} fitted, ONNX FP16 vs FP32:     {fp16}");
-        output.WriteLine($"{architecture} fitted, ONNX INT8 vs FP32:     {int8}");
-        output.WriteLine($"{architecture} fitted, llama.cpp Q8_0 vs F32: {q8}");
-        output.WriteLine($"{architecture} random, ONNX INT8 vs FP32:     {randomInt8}");
+        foreach ((string name, Fidelity fidelity) in fitted)
+        {
+            output.WriteLine($"{architecture} fitted, {name}: {fidelity}");
+        }
+
+        foreach ((string name, Fidelity fidelity) in random)
+        {
+            output.WriteLine($"{architecture} random, {name}: {fidelity}");
+        }
+
+        Fidelity fp16 = fitted[Fp16Name], int8 = fitted[Int8Name], q8 = fitted[Q8Name];
         Assert.True(fp16.Matching >= 0.9 * fp16.Total, $"FP16 kept FP32's first 16 greedy tokens in only {fp16.Matching} of {fp16.Total} prompts");
         Assert.True(int8.Matching >= q8.Matching - 1, $"INT8 kept FP32's tokens in {int8.Matching} prompts, Q8_0 kept F32's in {q8.Matching}");
-        foreach ((string name, Fidelity fidelity) in new[] { ("FP16", fp16), ("INT8", int8), ("Q8_0", q8) })
+        foreach ((string name, Fidelity fidelity) in fitted)
         {
             Assert.True(fidelity.LargestPartingMargin < FittedTie, $"{name} left full precision's path where its top-2 gap was {fidelity.LargestPartingMargin}");
         }
     }
+
+    private const string Fp16Name = "ONNX FP16 vs FP32     ";
+    private const string Int8Name = "ONNX INT8 vs FP32     ";
+    private const string Q8Name = "llama.cpp Q8_0 vs F32";
+
+    private static async Task<Dictionary<string, Fidelity>> MeasureAllAsync(TinyModelSpec spec, IReadOnlyList<string> prompts) => new()
+    {
+        [Fp16Name] = await MeasureAsync(prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp16)),
+        [Int8Name] = await MeasureAsync(prompts, () => TestModels.LoadOnnx(spec, OnnxPrecision.Fp32), () => TestModels.LoadOnnx(spec, OnnxPrecision.Int8)),
+        [Q8Name] = await MeasureAsync(prompts, () => LoadLlama(spec, ForgeQuantization.None), () => LoadLlama(spec, ForgeQuantization.Q8_0)),
+    };
 
     private static LlamaCppBackend LoadLlama(TinyModelSpec spec, ForgeQuantization quantization) => LlamaCppBackend.Load(new LlamaCppOptions
     {

@@ -27,6 +27,12 @@ namespace LocalLlm.ModelForge.Fitting;
 /// </summary>
 internal sealed class FittedWeights
 {
+    /// <summary>
+    /// Version of the fit (corpus statistics, construction, constants, residual gain). Part of a fitted spec's cache
+    /// key; bump it with any change to the fitted weights' bits.
+    /// </summary>
+    public const int Version = 1;
+
     public const string EmbeddingTensor = "token_embd.weight";
     public const string OutputTensor = "output.weight";
 
