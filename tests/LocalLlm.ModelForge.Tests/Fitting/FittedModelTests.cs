@@ -2,6 +2,9 @@ using System.Globalization;
 using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Engine.Backend;
 using LocalLlm.ModelForge.Fitting;
+using LocalLlm.ModelForge.Gguf;
+using LocalLlm.ModelForge.Onnx;
+using LocalLlm.ModelForge.Tests.Onnx;
 using Xunit.Abstractions;
 
 namespace LocalLlm.ModelForge.Tests.Fitting;
@@ -121,6 +124,26 @@ public sealed class FittedModelTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(first.Output, second.Output);
         Assert.Equal(File.ReadAllBytes(a.Path), File.ReadAllBytes(b.Path));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"forged in {a.Elapsed.TotalSeconds:F2} s (fit cached), {b.Elapsed.TotalSeconds:F2} s"));
+    }
+
+    [Fact]
+    public void Forge_FittedGgufAndOnnxTwins_HoldTheFittedMatrices()
+    {
+        var spec = TinyModelSpec.TestLlamaFitted;
+        var fitted = FittedWeights.For(spec);
+        var gguf = GgufReader.Read(ForgeCache.GetOrCreate(spec, ForgeQuantization.None, _cache.Path));
+        var folder = ForgeCache.GetOrCreateOnnx(spec, OnnxPrecision.Fp32, _cache.Path);
+        var onnx = OnnxModelReader.Read(folder);
+        int v = spec.VocabularySize, d = spec.EmbeddingLength;
+
+        // ONNX keeps the embedding as [vocab, d] and stores the output head transposed, [d, vocab], for MatMul.
+        var onnxOutput = OnnxModelReader.Floats(folder, OnnxModelReader.Initializer(onnx, FittedWeights.OutputTensor));
+        var untransposed = Enumerable.Range(0, v * d).Select(e => onnxOutput[(e % d) * v + e / d]).ToArray();
+
+        Assert.Equal(fitted.Embedding, gguf.ReadTensorValues(gguf.Tensor(FittedWeights.EmbeddingTensor)));
+        Assert.Equal(fitted.Output, gguf.ReadTensorValues(gguf.Tensor(FittedWeights.OutputTensor)));
+        Assert.Equal(fitted.Embedding, OnnxModelReader.Floats(folder, OnnxModelReader.Initializer(onnx, FittedWeights.EmbeddingTensor)));
+        Assert.Equal(fitted.Output, untransposed);
     }
 
     [Fact]
