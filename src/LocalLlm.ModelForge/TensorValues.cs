@@ -3,8 +3,8 @@ namespace LocalLlm.ModelForge;
 /// <summary>
 /// The values of one forged tensor, in ggml element order (row-major <c>[out, in]</c> for a matrix), produced chunk
 /// by chunk. Every writer draws weights through this type, so a GGUF file and an ONNX model of the same spec hold
-/// identical weights. Corpus-fitted specs take their embedding and output matrices from
-/// <see cref="Fitting.FittedWeights"/> instead of a random stream. Each tensor has its own random stream, so its values do not depend on which tensors precede it.
+/// identical weights. Each tensor has its own random stream, so its values do not depend on which tensors precede it.
+/// Corpus-fitted specs take their embedding and output matrices from <see cref="Fitting.FittedWeights"/> instead.
 /// </summary>
 internal sealed class TensorValues(TinyModelSpec spec, TensorPlan tensor)
 {

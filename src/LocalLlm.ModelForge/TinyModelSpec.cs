@@ -53,6 +53,7 @@ public sealed record TinyModelSpec
 
     /// <summary>Random by default; a spec that leaves it so keeps the cache key and bytes it had before the property existed.</summary>
     public ForgeWeights Weights { get; init; } = ForgeWeights.Random;
+
     public required ulong Seed { get; init; }
     public required string Name { get; init; }
 
@@ -88,8 +89,8 @@ public sealed record TinyModelSpec
     };
 
     /// <summary>
-    /// <see cref="Test"/> with corpus-fitted weights, untied so the embeddings and the output head each hold one side of
-    /// the bigram factorisation.
+    /// <see cref="Test"/> with corpus-fitted weights, untied: the embeddings hold each token's mix of likely successors,
+    /// the output head the directions those mixes are made of.
     /// </summary>
     public static TinyModelSpec TestFitted { get; } = Test with
     {
