@@ -174,6 +174,5 @@ public sealed record TinyModelSpec
         Require(!string.IsNullOrWhiteSpace(Name), "Name must not be empty.");
         Require(Enum.IsDefined(Weights), $"Unknown weights kind {Weights}.");
         Require(Weights == ForgeWeights.Random || !TiedEmbeddings, "Corpus-fitted weights need untied embeddings.");
-        Require(Weights == ForgeWeights.Random || EmbeddingLength >= 2, "Corpus-fitted weights need an embedding length of at least 2.");
     }
 }

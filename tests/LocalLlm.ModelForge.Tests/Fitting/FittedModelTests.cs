@@ -70,7 +70,8 @@ public sealed class FittedModelTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{architecture}: the weights' argmax is the corpus bigram argmax at {agreeing / positions:P1} of corpus positions"));
-        Assert.True(agreeing / positions >= 0.75, $"only {agreeing / positions:P1}");
+        // Measured: 99.4 % (Qwen3), 98.0 % (Llama).
+        Assert.True(agreeing / positions >= 0.95, $"only {agreeing / positions:P1}");
     }
 
     [Theory]
@@ -109,7 +110,8 @@ public sealed class FittedModelTests(ITestOutputHelper output) : IDisposable
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{architecture}: {following}/{steps} greedy tokens are the corpus bigram argmax of the token before"));
-        Assert.True(following >= 0.6 * steps, $"only {following} of {steps}");
+        // Measured: 172 (Qwen3) and 175 (Llama) of 192; the rest is where context (the damped attention) or crosstalk outweighs a flat corpus row.
+        Assert.True(following >= 0.8 * steps, $"only {following} of {steps}");
     }
 
     [Fact]
