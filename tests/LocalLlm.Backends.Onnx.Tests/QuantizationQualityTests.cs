@@ -33,6 +33,17 @@ namespace LocalLlm.Backends.Onnx.Tests;
 /// </summary>
 public sealed class QuantizationQualityTests(ITestOutputHelper output)
 {
+    /// <summary>
+    /// The fitted models' top-2 logit gaps are several units wherever the corpus is predictable, so a reduced precision
+    /// may leave full precision's path only at near-ties: gaps of hundredths, next to logit errors of 0.004 (FP16),
+    /// 0.03 (INT8) and 0.08 (Q8_0). A broken graph (wrong scales, wrong layout) would part at confident steps.
+    /// </summary>
+    private const float FittedTie = 0.1f;
+
+    private const string Fp16Name = "ONNX FP16 vs FP32";
+    private const string Int8Name = "ONNX INT8 vs FP32";
+    private const string Q8Name = "llama.cpp Q8_0 vs F32";
+
     [Theory]
     [InlineData(TinyModelSpec.Qwen3)]
     [InlineData(TinyModelSpec.Llama)]
@@ -50,13 +61,6 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
         Assert.True(int8.MaxDeviation <= 1.5f * q8.MaxDeviation, $"INT8 moved logits by {int8.MaxDeviation}, Q8_0 by {q8.MaxDeviation}");
     }
 
-    /// <summary>
-    /// The fitted models' top-2 logit gaps are several units wherever the corpus is predictable, so a reduced precision
-    /// may leave full precision's path only at near-ties: gaps of hundredths, next to logit errors of 0.004 (FP16),
-    /// 0.03 (INT8) and 0.08 (Q8_0). A broken graph (wrong scales, wrong layout) would part at confident steps.
-    /// </summary>
-    private const float FittedTie = 0.1f;
-
     [Theory]
     [InlineData(TinyModelSpec.Qwen3)]
     [InlineData(TinyModelSpec.Llama)]
@@ -68,12 +72,12 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
 
         foreach ((string name, Fidelity fidelity) in fitted)
         {
-            output.WriteLine($"{architecture} fitted, {name}: {fidelity}");
+            output.WriteLine($"{architecture} fitted, {name,-21}: {fidelity}");
         }
 
         foreach ((string name, Fidelity fidelity) in random)
         {
-            output.WriteLine($"{architecture} random, {name}: {fidelity}");
+            output.WriteLine($"{architecture} random, {name,-21}: {fidelity}");
         }
 
         Fidelity fp16 = fitted[Fp16Name], int8 = fitted[Int8Name], q8 = fitted[Q8Name];
@@ -85,10 +89,6 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
             Assert.True(fidelity.LargestPartingMargin < FittedTie, $"{name} left full precision's path where its top-2 gap was {fidelity.LargestPartingMargin}");
         }
     }
-
-    private const string Fp16Name = "ONNX FP16 vs FP32     ";
-    private const string Int8Name = "ONNX INT8 vs FP32     ";
-    private const string Q8Name = "llama.cpp Q8_0 vs F32";
 
     private static async Task<Dictionary<string, Fidelity>> MeasureAllAsync(TinyModelSpec spec, IReadOnlyList<string> prompts) => new()
     {

@@ -1,20 +1,8 @@
 namespace LocalLlm.ModelForge.Fitting;
 
-/// <summary>Sums and dot products in a fixed left-to-right order, so the fit's bits do not depend on the runtime.</summary>
+/// <summary>A dot product in a fixed left-to-right order (no vectorised reordering), so the fit's bits do not depend on the runtime.</summary>
 internal static class Vectors
 {
-    /// <summary>A plain left-to-right sum: LINQ's may be vectorised, which would reorder additions and change bits.</summary>
-    public static double Sum(double[] values)
-    {
-        var sum = 0.0;
-        foreach (var value in values)
-        {
-            sum += value;
-        }
-
-        return sum;
-    }
-
     public static double Dot(double[] a, double[] b)
     {
         var sum = 0.0;
