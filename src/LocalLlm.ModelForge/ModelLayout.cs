@@ -40,7 +40,7 @@ internal static class ModelLayout
     /// feed-forward layers still move the logits by context. Measured with llama.cpp on the fitted test presets, the
     /// share of greedy tokens that are the corpus bigram argmax of the token before is 90-91 % at 0.125 and at 0.25,
     /// 72 % (Qwen3) and 91 % (Llama) at 0.5, 27-40 % at 1: 0.25 is the largest of these gains that leaves the fitted
-    /// predictions intact.
+    /// predictions intact. It shapes fitted files' bits: bump <see cref="Fitting.FittedWeights.Version"/> with it.
     /// </summary>
     internal const float FittedResidualBranchGain = 0.25f;
 
