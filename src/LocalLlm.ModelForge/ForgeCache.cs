@@ -137,7 +137,9 @@ public static class ForgeCache
 
     /// <summary>
     /// A readable name plus a hash of every spec property, the quantization and <see cref="GgufForge.FormatVersion"/>.
-    /// Floats enter the hash by their bit patterns, so specs that differ in any way never share a file.
+    /// Floats enter the hash by their bit patterns, so specs that differ in any way never share a file. Properties added
+    /// later (<see cref="TinyModelSpec.Weights"/>) enter only when they differ from their default, so the keys of
+    /// specs that existed before them do not change.
     /// </summary>
     internal static string FileName(TinyModelSpec spec, ForgeQuantization quantization)
     {
@@ -151,11 +153,12 @@ public static class ForgeCache
 
     private static string CacheName(TinyModelSpec spec, string type, string version, string variant)
     {
+        var weights = spec.Weights == ForgeWeights.Random ? "" : $"|{spec.Weights}-v{Fitting.FittedWeights.Version}";
         var key = string.Create(CultureInfo.InvariantCulture,
             $"{version}|{spec.Architecture}|{spec.VocabularySize}|{spec.EmbeddingLength}|{spec.BlockCount}|"
             + $"{spec.HeadCount}|{spec.HeadCountKv}|{spec.HeadDim}|{spec.FeedForwardLength}|{spec.ContextLength}|"
             + $"{BitConverter.SingleToInt32Bits(spec.RopeFreqBase):X8}|{BitConverter.SingleToInt32Bits(spec.RmsEps):X8}|"
-            + $"{spec.TiedEmbeddings}|{spec.WeightType}|{spec.Seed}|{spec.Name}|{variant}");
+            + $"{spec.TiedEmbeddings}|{spec.WeightType}|{spec.Seed}|{spec.Name}|{variant}{weights}");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
         var slug = new string(spec.Name.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray()).Trim('-');
         return $"{(slug.Length > 0 ? slug : "model")}-{type.ToLowerInvariant()}-{hash}";

@@ -83,8 +83,11 @@ public static class GgufForge
         writer.AddString("general.architecture", arch);
         writer.AddString("general.type", "model");
         writer.AddString("general.name", spec.Name);
-        writer.AddString("general.description", string.Create(CultureInfo.InvariantCulture,
-            $"Random-weight {arch} model written by LocalLlm.ModelForge (format {FormatVersion}, seed {spec.Seed}); its output is meaningless."));
+        writer.AddString("general.description", spec.Weights == ForgeWeights.Random
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"Random-weight {arch} model written by LocalLlm.ModelForge (format {FormatVersion}, seed {spec.Seed}); its output is meaningless.")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"{arch} model written by LocalLlm.ModelForge (format {FormatVersion}, seed {spec.Seed}) with embeddings and output head fitted to its synthetic corpus's bigrams; it continues text with that corpus's likeliest next tokens."));
         writer.AddUInt32("general.file_type", spec.WeightType == ForgeWeightType.F16 ? 1u : 0u);
         writer.AddUInt32("general.quantization_version", 2);
 

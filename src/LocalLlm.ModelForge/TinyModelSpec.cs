@@ -7,8 +7,22 @@ public enum ForgeWeightType
     F16,
 }
 
+/// <summary>How the forge chooses a model's weights.</summary>
+public enum ForgeWeights
+{
+    /// <summary>Every matrix drawn at random: the model runs like a real one, but its text is meaningless.</summary>
+    Random,
+
+    /// <summary>
+    /// Embeddings and output head fitted to the bigram statistics of the forge's training corpus (see
+    /// <see cref="Fitting.FittedWeights"/>); the other matrices stay random with damped residual branches. Its greedy
+    /// text follows the corpus's likeliest next tokens, with confident logits as a trained model's.
+    /// </summary>
+    CorpusBigram,
+}
+
 /// <summary>
-/// The shape of a random-weight model. Every property takes part in the file's identity: equal specs produce
+/// The shape of a forged model. Every property takes part in the file's identity: equal specs produce
 /// byte-identical files. <see cref="Architecture"/> is <c>"qwen3"</c> (Qwen3 tensors and hyperparameters, Qwen3
 /// tokenizer family and chat template) or <c>"llama"</c> (Llama tensors, Llama 3.1 tokenizer family and template).
 /// </summary>
@@ -36,6 +50,10 @@ public sealed record TinyModelSpec
     public required bool TiedEmbeddings { get; init; }
 
     public required ForgeWeightType WeightType { get; init; }
+
+    /// <summary>Random by default; a spec that leaves it so keeps the cache key and bytes it had before the property existed.</summary>
+    public ForgeWeights Weights { get; init; } = ForgeWeights.Random;
+
     public required ulong Seed { get; init; }
     public required string Name { get; init; }
 
@@ -68,6 +86,26 @@ public sealed record TinyModelSpec
         RmsEps = 1e-5f,
         TiedEmbeddings = false,
         Name = "LocalLlm Forge Test Llama",
+    };
+
+    /// <summary>
+    /// <see cref="Test"/> with corpus-fitted weights, untied: the embeddings hold each token's mix of likely successors,
+    /// the output head the directions those mixes are made of.
+    /// </summary>
+    public static TinyModelSpec TestFitted { get; } = Test with
+    {
+        TiedEmbeddings = false,
+        Weights = ForgeWeights.CorpusBigram,
+        Seed = 11,
+        Name = "LocalLlm Forge Test Fitted",
+    };
+
+    /// <summary><see cref="TestLlama"/> with corpus-fitted weights.</summary>
+    public static TinyModelSpec TestLlamaFitted { get; } = TestLlama with
+    {
+        Weights = ForgeWeights.CorpusBigram,
+        Seed = 12,
+        Name = "LocalLlm Forge Test Llama Fitted",
     };
 
     /// <summary>The model the server serves out of the box: Qwen3 shaped, about 5 M parameters.</summary>
@@ -134,5 +172,7 @@ public sealed record TinyModelSpec
         Require(HeadDim > 0 && HeadDim % 2 == 0, "HeadDim must be positive and even (rotary embeddings rotate pairs).");
         Require(RopeFreqBase > 0 && RmsEps > 0 && float.IsFinite(RopeFreqBase) && float.IsFinite(RmsEps), "RopeFreqBase and RmsEps must be positive.");
         Require(!string.IsNullOrWhiteSpace(Name), "Name must not be empty.");
+        Require(Enum.IsDefined(Weights), $"Unknown weights kind {Weights}.");
+        Require(Weights == ForgeWeights.Random || !TiedEmbeddings, "Corpus-fitted weights need untied embeddings.");
     }
 }

@@ -110,6 +110,25 @@ public sealed class EngineParityTests(ITestOutputHelper output)
     /// <summary>The prompts on which reduced precisions are compared with full precision, in this class and elsewhere.</summary>
     internal static IReadOnlyList<string> FidelityPrompts { get; } = [.. s_prompts, "Water boils at", "My favourite season is"];
 
+    /// <summary>
+    /// <see cref="FidelityPrompts"/> plus ten in the shapes of the forge's training corpus (its English passages, JSON,
+    /// code and made-up words), where a corpus-fitted model is on familiar ground: twenty prompts, so one prompt is 5 %.
+    /// </summary>
+    internal static IReadOnlyList<string> CorpusFidelityPrompts { get; } =
+    [
+        .. FidelityPrompts,
+        "When the weather is cold, people",
+        "To install the package, download the",
+        "You are a helpful assistant. Answer the",
+        "She looked at the map again. The road went",
+        "I've been told that the old bridge was built",
+        "What time is it in Paris? How far is",
+        "Numbers matter: 3 apples and 4 pears make",
+        "{\"name\": \"",
+        "Keengquiol lyndstouthtri, and",
+        "The server answers every request with the same",
+    ];
+
     /// <summary>How many greedy tokens a reduced precision must keep for a prompt to count as matching.</summary>
     internal const int FidelityTokens = 16;
 

@@ -12,14 +12,21 @@ internal static class TestModels
 {
     public static TinyModelSpec Spec(string architecture) => architecture == TinyModelSpec.Llama ? TinyModelSpec.TestLlama : TinyModelSpec.Test;
 
+    /// <summary>The corpus-fitted twins of <see cref="Spec"/>'s models (see <see cref="ForgeWeights.CorpusBigram"/>).</summary>
+    public static TinyModelSpec FittedSpec(string architecture) =>
+        architecture == TinyModelSpec.Llama ? TinyModelSpec.TestLlamaFitted : TinyModelSpec.TestFitted;
+
     public static string OnnxFolder(string architecture, OnnxPrecision precision = OnnxPrecision.Fp32) =>
         ForgeCache.GetOrCreateOnnx(Spec(architecture), precision);
 
     public static OnnxBackend LoadOnnx(
         string architecture = TinyModelSpec.Qwen3, OnnxPrecision precision = OnnxPrecision.Fp32, int maxSequences = 4, int sequenceLength = 512, int batchTokens = 512)
+        => LoadOnnx(Spec(architecture), precision, maxSequences, sequenceLength, batchTokens);
+
+    public static OnnxBackend LoadOnnx(TinyModelSpec spec, OnnxPrecision precision, int maxSequences = 4, int sequenceLength = 512, int batchTokens = 512)
         => OnnxBackend.Load(new OnnxBackendOptions
         {
-            ModelPath = OnnxFolder(architecture, precision),
+            ModelPath = ForgeCache.GetOrCreateOnnx(spec, precision),
             MaxSequences = maxSequences,
             SequenceLength = sequenceLength,
             MaxBatchTokens = batchTokens,

@@ -11,7 +11,7 @@ internal static class ForgeCommand
 {
     public static Command Create()
     {
-        var preset = new Option<string>("--preset") { Description = "test | test-llama | demo | bench100m", DefaultValueFactory = _ => "test" };
+        var preset = new Option<string>("--preset") { Description = string.Join(" | ", TinyModelPresets.Names) + " (*-fitted: weights fitted to the forge's corpus)", DefaultValueFactory = _ => "test" };
         var quant = new Option<string>("--quant") { Description = "none | f16 | q8_0 | q4_k_m", DefaultValueFactory = _ => "none" };
         var format = new Option<string>("--format") { Description = "gguf | onnx (a model folder: model.onnx, genai_config.json, tokenizer.json)", DefaultValueFactory = _ => "gguf" };
         var precision = new Option<string>("--precision") { Description = "ONNX only: fp32 | fp16 | int8", DefaultValueFactory = _ => "fp32" };

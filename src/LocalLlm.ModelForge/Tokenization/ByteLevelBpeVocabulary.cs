@@ -101,8 +101,7 @@ internal sealed class ByteLevelBpeVocabulary
             tokens.Add(ByteLevelMapping.Map(b).ToString());
         }
 
-        // Corpus size scales with the number of merges wanted; 12 words per merge leaves ample pairs to learn from.
-        var corpus = SyntheticCorpus.Generate(Math.Max(20_000, learned * 12));
+        var corpus = TrainingCorpus(style, size);
         var chunkCounts = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var chunk in Tokenization.PreTokenizer.Split(preTokenizer, corpus))
         {
@@ -130,6 +129,14 @@ internal sealed class ByteLevelBpeVocabulary
 
         var mergeTexts = merges.ConvertAll(m => tokens[m.Left] + " " + tokens[m.Right]);
         return new ByteLevelBpeVocabulary(style, [.. tokens], [.. types], [.. mergeTexts], specialIds);
+    }
+
+    /// <summary>The text the merges of a (style, size) vocabulary are learned from.</summary>
+    internal static string TrainingCorpus(VocabularyStyle style, int size)
+    {
+        // Corpus size scales with the number of merges wanted; 12 words per merge leaves ample pairs to learn from.
+        var learned = size - 256 - SpecialTokens(style).Count;
+        return SyntheticCorpus.Generate(Math.Max(20_000, learned * 12));
     }
 
     private static string ReadTemplate(string name)
