@@ -46,7 +46,7 @@ internal sealed class ModelEntry
     /// <summary>Served when no --model is given.</summary>
     public bool Default { get; set; }
 
-    /// <summary>A preset of the model forge (demo, test, test-llama): the file (or ONNX folder) is generated with random weights when missing.</summary>
+    /// <summary>A preset of the model forge (one of <see cref="ModelForge.TinyModelPresets.Names"/>): the file (or ONNX folder) is generated when missing.</summary>
     public string? Forge { get; set; }
 
     /// <summary>Total KV cells shared by all running requests.</summary>
