@@ -54,7 +54,10 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
         bool prefixCaching = options.EnablePrefixCaching && info.SupportsPrefixSharing;
         IEnumerable<int> holders = prefixCaching ? Enumerable.Range(running, info.MaxSequences - running) : [];
         PrefixCaching = prefixCaching;
-        var kv = new KvCacheManager(blocks, options.BlockSize, prefixCaching, new BackendCells(backend), holders);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxIdleCacheFraction);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxIdleCacheFraction, 1.0);
+        var kv = new KvCacheManager(
+            blocks, options.BlockSize, prefixCaching, new BackendCells(backend), holders, (int)(blocks * options.MaxIdleCacheFraction));
         _scheduler = new Scheduler(schedulerOptions with { MaxRunningRequests = running }, new SequenceSlots(running), kv);
         _batch = new BatchToken[schedulerOptions.MaxBatchTokens];
         _logitIndex = new int[schedulerOptions.MaxBatchTokens];

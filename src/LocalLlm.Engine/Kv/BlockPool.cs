@@ -11,6 +11,7 @@ internal sealed class BlockPool
     private readonly FreeBlockQueue _free = new();
     private readonly Dictionary<ulong, KvBlock> _index = [];
     private readonly Action<KvBlock> _evict;
+    private int _idleCached;
 
     /// <param name="evict">Releases the cells of a cached block that is about to be reused.</param>
     public BlockPool(int blockCount, Action<KvBlock> evict)
@@ -30,6 +31,9 @@ internal sealed class BlockPool
 
     public int CachedCount => _index.Count;
 
+    /// <summary>Cached blocks no request holds: free, findable, and keeping their cells until evicted.</summary>
+    public int IdleCachedCount => _idleCached;
+
     /// <summary>Fraction of blocks owned by running requests (cached free blocks count as free).</summary>
     public double Usage => _blocks.Length == 0 ? 0 : 1.0 - ((double)_free.Count / _blocks.Length);
 
@@ -46,6 +50,7 @@ internal sealed class BlockPool
         if (block.RefCount == 0)
         {
             _free.Remove(block);
+            _idleCached--;
         }
 
         block.RefCount++;
@@ -57,6 +62,7 @@ internal sealed class BlockPool
         KvBlock block = _free.PopFront();
         if (block.IsCached)
         {
+            _idleCached--;
             _evict(block);
             Uncache(block);
         }
@@ -77,11 +83,33 @@ internal sealed class BlockPool
             if (block.IsCached)
             {
                 _free.Append(block);
+                _idleCached++;
             }
             else
             {
                 _free.Prepend(block);
             }
+        }
+    }
+
+    /// <summary>
+    /// Evicts the least recently freed idle cached blocks until at most <paramref name="keep"/> remain. Each evicted
+    /// block loses its cells and moves to the head of the free queue, as any uncached free block.
+    /// </summary>
+    public void TrimIdleCached(int keep)
+    {
+        if (_idleCached <= keep)
+        {
+            return;
+        }
+
+        foreach (KvBlock block in _free.InOrder().Where(b => b.IsCached).Take(_idleCached - keep).ToList())
+        {
+            _evict(block);
+            Uncache(block);
+            _free.Remove(block);
+            _free.Prepend(block);
+            _idleCached--;
         }
     }
 

@@ -15,9 +15,18 @@ internal sealed class KvCacheManager
     private readonly bool _prefixCaching;
     private readonly Stack<int> _freeHolders;
     private readonly Dictionary<int, int> _blocksPerHolder = [];
+    private readonly int _maxIdleCachedBlocks;
 
-    public KvCacheManager(int blockCount, int blockSize, bool prefixCaching, IKvCells cells, IEnumerable<int> holderSequences)
+    /// <param name="maxIdleCachedBlocks">
+    /// Most cached blocks that finished requests may leave behind; beyond it the least recently freed are evicted
+    /// when a request ends. Every idle cached block keeps its cells in use, and a backend whose attention spans every
+    /// cell up to the highest in use (llama.cpp's unified cache) pays for them at every step.
+    /// </param>
+    public KvCacheManager(
+        int blockCount, int blockSize, bool prefixCaching, IKvCells cells, IEnumerable<int> holderSequences, int maxIdleCachedBlocks = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxIdleCachedBlocks);
+        _maxIdleCachedBlocks = maxIdleCachedBlocks;
         ArgumentOutOfRangeException.ThrowIfLessThan(blockSize, 1);
         BlockSize = blockSize;
         _cells = cells;
@@ -200,6 +209,7 @@ internal sealed class KvCacheManager
 
         request.Blocks.Clear();
         request.CommittedBlocks = 0;
+        _pool.TrimIdleCached(_maxIdleCachedBlocks);
     }
 
     private void Evict(KvBlock block)

@@ -38,6 +38,11 @@ internal sealed record ServerOptions
     /// <summary>--no-prefix-caching: compute every prompt in full (for comparisons).</summary>
     public bool DisablePrefixCaching { get; init; }
 
+    /// <summary>--prefix-cache-idle F: share of KV blocks (0 to 1) that idle cached prefixes may keep.</summary>
+    public double PrefixCacheIdle { get; init; } = DefaultPrefixCacheIdle;
+
+    public const double DefaultPrefixCacheIdle = 1.0;
+
     /// <summary>--chat-template-file PATH: a Jinja chat template used instead of the model file's own.</summary>
     public string? ChatTemplateFile { get; init; }
 
@@ -72,6 +77,7 @@ internal sealed record ServerOptions
         PrefillChunk = ReadInt(configuration, "prefill-chunk"),
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
+        PrefixCacheIdle = ReadFraction(configuration, "prefix-cache-idle") ?? DefaultPrefixCacheIdle,
         ChatTemplateFile = configuration["chat-template-file"],
         Embedding = configuration.GetValue<bool>("embedding") || configuration.GetValue<bool>("embeddings"),
         Device = configuration["device"],
@@ -108,6 +114,20 @@ internal sealed record ServerOptions
         return int.TryParse(value, out int parsed) && parsed > 0
             ? parsed
             : throw new InvalidOperationException($"--{key} must be a positive integer, got '{value}'.");
+    }
+
+    private static double? ReadFraction(IConfiguration configuration, string key)
+    {
+        string? value = configuration[key];
+        if (value is null)
+        {
+            return null;
+        }
+
+        return double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double parsed)
+            && parsed is >= 0 and <= 1
+            ? parsed
+            : throw new InvalidOperationException($"--{key} must be a number from 0 to 1, got '{value}'.");
     }
 
     private static long? ReadLong(IConfiguration configuration, string key)

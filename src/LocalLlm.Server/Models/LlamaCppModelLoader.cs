@@ -102,6 +102,7 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
         ModelId = entry.Id,
         BlockSize = options.BlockSize ?? 16,
         EnablePrefixCaching = !options.DisablePrefixCaching,
+        MaxIdleCacheFraction = options.PrefixCacheIdle,
         Scheduler = new SchedulerOptions
         {
             MaxRunningRequests = parallel,

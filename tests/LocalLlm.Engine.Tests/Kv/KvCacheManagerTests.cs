@@ -6,13 +6,16 @@ namespace LocalLlm.Engine.Tests.Kv;
 
 public sealed class KvCacheManagerTests
 {
+    /// <summary>Bounds on idle cached blocks the property runs under: unbounded, none kept, and two in between.</summary>
+    private static readonly int[] IdleCaps = [int.MaxValue, 0, 3, 10];
+
     [Fact]
     public void Run_RandomOperations_KeepsBlockAndCellInvariants()
     {
-        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[1, 30], Gen.Int[1, 20]).Array[1, 60]
-            .Sample(operations =>
+        Gen.Select(Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[1, 30], Gen.Int[1, 20]).Array[1, 60].Select(Gen.Int[0, 3].Select(i => IdleCaps[i]))
+            .Sample((operations, maxIdleCached) =>
             {
-                var simulation = new KvSimulation();
+                var simulation = new KvSimulation(maxIdleCached: maxIdleCached);
                 foreach ((int kind, int family, int length, int other) in operations)
                 {
                     switch (kind)
@@ -117,6 +120,28 @@ public sealed class KvCacheManagerTests
         KvBlock[] cachedInEvictionOrder = simulation.Kv.Pool.FreeQueue.InOrder().Where(b => b.IsCached).ToArray();
 
         Assert.Equal([2, 1, 0], cachedInEvictionOrder.Select(b => b.Index));
+    }
+
+    [Fact]
+    public void Free_MoreIdleCachedBlocksThanAllowed_EvictsTheLeastRecentlyFreedAndKeepsTheNewest()
+    {
+        var simulation = new KvSimulation(chunk: 64, budget: 64, maxIdleCached: 2);
+        int[] older = Prompt(family: 1, length: 12, tail: 0);
+        int[] newer = Prompt(family: 2, length: 12, tail: 0);
+        simulation.Add(older, maxTokens: 1);
+        simulation.RunToCompletion();
+        simulation.Add(newer, maxTokens: 1);
+        simulation.RunToCompletion();
+
+        KvBlock[] idle = simulation.Kv.Pool.FreeQueue.InOrder().Where(b => b.IsCached).ToArray();
+        Request olderAgain = simulation.Add(older, maxTokens: 1);
+        Request newerAgain = simulation.Add(newer, maxTokens: 1);
+
+        Assert.Equal(2, simulation.Kv.Pool.IdleCachedCount);
+        Assert.Equal([1, 0], idle.Select(b => b.Index));
+        Assert.Empty(simulation.Kv.FindCachedPrefix(olderAgain));
+        Assert.Equal(2, simulation.Kv.FindCachedPrefix(newerAgain).Count);
+        simulation.CheckInvariants();
     }
 
     [Fact]

@@ -20,10 +20,13 @@ internal sealed class KvSimulation
     private readonly Dictionary<ulong, ulong> _identityByHash = [];
     private int _nextId;
 
-    public KvSimulation(bool prefixCaching = true, int chunk = 7, int budget = 24)
+    private readonly int _maxIdleCached;
+
+    public KvSimulation(bool prefixCaching = true, int chunk = 7, int budget = 24, int maxIdleCached = int.MaxValue)
     {
+        _maxIdleCached = maxIdleCached;
         Cells = new SimulatedCells();
-        Kv = new KvCacheManager(BlockCount, BlockSize, prefixCaching, Cells, Enumerable.Range(RunningSlots, HolderSlots));
+        Kv = new KvCacheManager(BlockCount, BlockSize, prefixCaching, Cells, Enumerable.Range(RunningSlots, HolderSlots), maxIdleCached);
         var options = new SchedulerOptions { MaxBatchTokens = budget, PrefillChunkTokens = chunk, MaxRunningRequests = RunningSlots, AdmissionWatermark = 0.05 };
         Scheduler = new Scheduler(options, new SequenceSlots(RunningSlots), Kv);
     }
@@ -139,6 +142,9 @@ internal sealed class KvSimulation
         }
 
         Assert.Equal(Kv.Pool.FreeQueue.Count, Kv.Pool.Blocks.Count(b => b.RefCount == 0));
+        Assert.Equal(Kv.Pool.IdleCachedCount, Kv.Pool.Blocks.Count(b => b.RefCount == 0 && b.IsCached));
+        Assert.True(Kv.Pool.IdleCachedCount <= _maxIdleCached, $"{Kv.Pool.IdleCachedCount} idle cached blocks, at most {_maxIdleCached} allowed");
+        Assert.Equal(Kv.Pool.IdleCachedCount * BlockSize, Cells.CellsHeldOnlyBy(sequence => sequence >= RunningSlots));
         Assert.Equal(Kv.TotalBlocks, Kv.FreeBlocks + owners.Count);
     }
 

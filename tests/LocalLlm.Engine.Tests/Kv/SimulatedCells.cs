@@ -12,6 +12,10 @@ internal sealed class SimulatedCells : IKvCells
 
     public int LiveCells => _bySequence.Values.SelectMany(s => s.Values).Distinct().Count();
 
+    /// <summary>Cells that only sequences matching <paramref name="holds"/> hold.</summary>
+    public int CellsHeldOnlyBy(Func<int, bool> holds) =>
+        _bySequence.Values.SelectMany(s => s.Values).Distinct().Count(c => c.Holders.Count > 0 && c.Holders.All(holds));
+
     /// <summary>What the model computed: the cell at <paramref name="position"/> of <paramref name="sequence"/> for this prefix.</summary>
     public void Compute(int sequence, int position, ulong prefixIdentity)
     {

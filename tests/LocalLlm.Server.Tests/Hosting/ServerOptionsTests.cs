@@ -39,4 +39,29 @@ public sealed class ServerOptionsTests
         Assert.Equal(5_000_000_000L, ServerOptions.FromConfiguration(given).MaxBodySize);
         Assert.Equal(16L * 1024 * 1024, ServerOptions.FromConfiguration(absent).MaxBodySize);
     }
+
+    [Theory]
+    [InlineData("0.1", 0.1)]
+    [InlineData("0", 0.0)]
+    [InlineData(null, 1.0)]
+    public void FromConfiguration_PrefixCacheIdle_ReadsTheFractionAndDefaultsToUnbounded(string? given, double expected)
+    {
+        IConfiguration configuration = new ConfigurationBuilder()
+            .AddCommandLine(given is null ? [] : ["--prefix-cache-idle", given]).Build();
+
+        Assert.Equal(expected, ServerOptions.FromConfiguration(configuration).PrefixCacheIdle);
+    }
+
+    [Theory]
+    [InlineData("1.5")]
+    [InlineData("-0.1")]
+    [InlineData("half")]
+    public void FromConfiguration_PrefixCacheIdleOutsideZeroToOne_ThrowsNamingTheFlag(string given)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandLine(["--prefix-cache-idle", given]).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => ServerOptions.FromConfiguration(configuration));
+
+        Assert.Contains("--prefix-cache-idle", error.Message, StringComparison.Ordinal);
+    }
 }
