@@ -31,6 +31,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
     private int _runningSnapshot;
     private int _waitingSnapshot;
     private int _blocksUsedSnapshot;
+    private int _blocksIdleCachedSnapshot;
     private readonly EngineMetrics? _metrics;
     private volatile bool _stopping;
 
@@ -67,7 +68,8 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
             Volatile.Read(ref _waitingSnapshot),
             Statistics.KvCacheUsage,
             kv.TotalBlocks,
-            Volatile.Read(ref _blocksUsedSnapshot)));
+            Volatile.Read(ref _blocksUsedSnapshot),
+            Volatile.Read(ref _blocksIdleCachedSnapshot)));
         _loop = new Thread(Run) { IsBackground = true, Name = $"engine:{options.ModelId}" };
         _loop.Start();
     }
@@ -149,6 +151,7 @@ public sealed partial class LlmEngine : IAsyncDisposable, IDisposable
                 Volatile.Write(ref _runningSnapshot, _scheduler.Running.Count);
                 Volatile.Write(ref _waitingSnapshot, _scheduler.WaitingCount + _incoming.Count);
                 Volatile.Write(ref _blocksUsedSnapshot, _scheduler.Kv.TotalBlocks - _scheduler.Kv.FreeBlocks);
+                Volatile.Write(ref _blocksIdleCachedSnapshot, _scheduler.Kv.IdleCachedBlocks);
                 Statistics.RecordSchedule(0, 0, 0, _scheduler.Kv.Usage);
             }
         }

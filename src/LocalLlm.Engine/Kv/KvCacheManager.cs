@@ -41,6 +41,9 @@ internal sealed class KvCacheManager
 
     public int FreeBlocks => _pool.FreeCount;
 
+    /// <summary>Free blocks that still hold a finished request's cached prefix (and its cells).</summary>
+    public int IdleCachedBlocks => _pool.IdleCachedCount;
+
     public double Usage => _pool.Usage;
 
     internal BlockPool Pool => _pool;

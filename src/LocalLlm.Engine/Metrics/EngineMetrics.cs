@@ -37,6 +37,7 @@ public sealed class EngineMetrics : IDisposable
         Gauge("localllm_kv_cache_usage_ratio", "Fraction of KV blocks held by running requests (0..1).", () => gauges().KvUsage);
         Gauge("localllm_kv_cache_blocks_total", "KV blocks in the cache.", () => gauges().BlocksTotal);
         Gauge("localllm_kv_cache_blocks_used", "KV blocks held by running requests.", () => gauges().BlocksUsed);
+        Gauge("localllm_kv_cache_blocks_cached_idle", "Free KV blocks still holding a finished request's cached prefix.", () => gauges().BlocksIdleCached);
         _promptTokens = _meter.CreateCounter<long>("localllm_prompt_tokens_total", "{token}", "Prompt tokens of finished requests.");
         _generationTokens = _meter.CreateCounter<long>("localllm_generation_tokens_total", "{token}", "Generated tokens.");
         _requestSuccess = _meter.CreateCounter<long>("localllm_request_success_total", "{request}", "Finished requests by finished_reason (stop, length, abort, error).");
@@ -103,7 +104,7 @@ public sealed class EngineMetrics : IDisposable
 }
 
 /// <summary>A consistent snapshot of the engine's state for the gauges.</summary>
-internal readonly record struct EngineGauges(int Running, int Waiting, double KvUsage, int BlocksTotal, int BlocksUsed);
+internal readonly record struct EngineGauges(int Running, int Waiting, double KvUsage, int BlocksTotal, int BlocksUsed, int BlocksIdleCached);
 
 /// <summary>Phases of one request in seconds; null where the request never reached the phase.</summary>
 internal readonly record struct RequestTimes(double EndToEnd, double? Queue, double? Prefill, double? Decode);

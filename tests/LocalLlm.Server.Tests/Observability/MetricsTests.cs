@@ -38,6 +38,7 @@ public sealed class MetricsTests(MetricsFixture server)
         Assert.Equal(0, Value(metrics, "localllm_requests_running"));
         Assert.Equal(0, Value(metrics, "localllm_kv_cache_usage_ratio"));
         Assert.True(Value(metrics, "localllm_kv_cache_blocks_total") > 0);
+        Assert.True(Value(metrics, "localllm_kv_cache_blocks_cached_idle") > 0, "finished requests' full prompt blocks stay cached");
         Assert.Equal(5, Value(metrics, "localllm_e2e_request_latency_seconds_bucket", "le=\"+Inf\""));
         Assert.Contains(metrics.Keys, k => k.StartsWith("process_working_set_bytes", StringComparison.Ordinal));
     }
