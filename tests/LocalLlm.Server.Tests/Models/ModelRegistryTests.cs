@@ -14,11 +14,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public async Task Start_ModelsFileWithTwoEntries_ServesBoth()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
-        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.TestLlama), Path.Combine(folder, "llama.gguf"));
-        string modelsFile = Path.Combine(folder, "models.yaml");
-        await File.WriteAllTextAsync(modelsFile, """
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"), (TinyModelSpec.TestLlama, "llama.gguf"));
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: tiny-llama
                 path: llama.gguf
@@ -50,9 +47,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public async Task Start_UnknownBackend_FailsNamingIt()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        string modelsFile = Path.Combine(folder, "models.yaml");
-        await File.WriteAllTextAsync(modelsFile, """
+        string folder = ModelsFileServer.FolderWith();
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: odd
                 backend: tensorflow
@@ -66,10 +62,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public async Task Start_DuplicateIds_FailsNamingTheId()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
-        string modelsFile = Path.Combine(folder, "models.yaml");
-        await File.WriteAllTextAsync(modelsFile, """
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: same
                 path: qwen.gguf
@@ -86,10 +80,8 @@ public sealed class ModelRegistryTests
     [Fact]
     public async Task Get_ModelById_ReportsContextLength()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
-        string modelsFile = Path.Combine(folder, "models.yaml");
-        await File.WriteAllTextAsync(modelsFile, """
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: tiny-qwen
                 path: qwen.gguf

@@ -1,3 +1,4 @@
+using LocalLlm.ModelForge;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 
@@ -6,6 +7,18 @@ namespace LocalLlm.Server.Tests.Models;
 /// <summary>The real server on a loopback port, serving what a models.yaml written by the test lists.</summary>
 internal static class ModelsFileServer
 {
+    /// <summary>A new temporary folder holding copies of the given forged GGUF models under the given file names.</summary>
+    public static string FolderWith(params (TinyModelSpec Spec, string FileName)[] models)
+    {
+        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        foreach ((TinyModelSpec spec, string fileName) in models)
+        {
+            File.Copy(ForgeCache.GetOrCreate(spec), Path.Combine(folder, fileName));
+        }
+
+        return folder;
+    }
+
     public static async Task<string> WriteModelsFileAsync(string folder, string yaml)
     {
         string modelsFile = Path.Combine(folder, "models.yaml");

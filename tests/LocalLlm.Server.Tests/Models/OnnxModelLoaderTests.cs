@@ -16,8 +16,7 @@ public sealed class OnnxModelLoaderTests
     [Fact]
     public async Task Start_OnnxAndGgufOfSameWeights_ServeTheSameGreedyChat()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
-        File.Copy(ForgeCache.GetOrCreate(TinyModelSpec.Test), Path.Combine(folder, "qwen.gguf"));
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
         string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
             models:
               - id: tiny-onnx
@@ -56,7 +55,7 @@ public sealed class OnnxModelLoaderTests
     [Fact]
     public async Task Post_GrammarNeededOnOnnxModel_Answers400NamingTheBackend()
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        string folder = ModelsFileServer.FolderWith();
         string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, $"""
             models:
               - id: tiny-onnx
@@ -96,7 +95,7 @@ public sealed class OnnxModelLoaderTests
     [InlineData("device: tpu", "unknown device 'tpu'")]
     public async Task Start_UnsupportedOnnxEntry_FailsNamingTheReason(string setting, string expected)
     {
-        string folder = Directory.CreateTempSubdirectory("models-file-").FullName;
+        string folder = ModelsFileServer.FolderWith();
         string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, $"""
             models:
               - id: tiny-onnx
