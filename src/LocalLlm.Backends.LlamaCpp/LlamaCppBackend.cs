@@ -79,11 +79,9 @@ public sealed partial class LlamaCppBackend : IModelBackend
             contextParams.NSeqMax = (uint)options.MaxSequences;
             contextParams.NThreads = options.EffectiveThreads;
             contextParams.NThreadsBatch = options.EffectiveThreads;
-            if (options.FullPrecisionKvCache)
-            {
-                contextParams.TypeK = GgmlType.F32;
-                contextParams.TypeV = GgmlType.F32;
-            }
+            contextParams.FlashAttnType = options.FlashAttention.ToNative();
+            contextParams.TypeK = options.CacheTypeK.ToNative();
+            contextParams.TypeV = options.CacheTypeV.ToNative();
 
             // Always unified: the engine shares prompt prefixes between sequences through llama_memory_seq_cp.
             contextParams.KvUnified = true;

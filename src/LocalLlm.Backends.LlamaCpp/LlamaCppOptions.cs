@@ -34,8 +34,14 @@ public sealed record LlamaCppOptions
     /// <summary>Layers offloaded to a GPU backend when one is loaded; negative means all. No effect on CPU-only builds.</summary>
     public int GpuLayers { get; init; } = -1;
 
-    /// <summary>Keep the KV cache in float32 instead of llama.cpp's float16 default (twice the memory; exact comparisons).</summary>
-    public bool FullPrecisionKvCache { get; init; }
+    /// <summary>Flash attention; llama.cpp's default lets each device decide.</summary>
+    public FlashAttention FlashAttention { get; init; } = FlashAttention.Auto;
+
+    /// <summary>Element type of the cached keys; F32 doubles their memory and removes float16 rounding from comparisons.</summary>
+    public KvCacheType CacheTypeK { get; init; } = KvCacheType.F16;
+
+    /// <summary>Element type of the cached values; llama.cpp quantizes them only with flash attention.</summary>
+    public KvCacheType CacheTypeV { get; init; } = KvCacheType.F16;
 
     /// <summary>How many recent accepted tokens repetition/frequency/presence penalties look at.</summary>
     public int PenaltyLastN { get; init; } = 64;
@@ -63,6 +69,18 @@ public sealed record LlamaCppOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(BatchSize, 1, nameof(BatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(EffectiveThreads, 1, nameof(Threads));
         ArgumentOutOfRangeException.ThrowIfNegative(PenaltyLastN, nameof(PenaltyLastN));
+        if (!Enum.IsDefined(FlashAttention) || !Enum.IsDefined(CacheTypeK) || !Enum.IsDefined(CacheTypeV))
+        {
+            throw new ArgumentOutOfRangeException(nameof(FlashAttention), "Unknown flash attention mode or KV cache type.");
+        }
+
+        if (CacheTypeV.IsQuantized() && FlashAttention == FlashAttention.Off)
+        {
+            throw new ArgumentException(
+                $"A {CacheTypeV.ToString().ToLowerInvariant()} V cache needs flash attention: llama.cpp quantizes cached values only inside its flash attention kernel.",
+                nameof(CacheTypeV));
+        }
+
         if (!Enum.IsDefined(Pooling))
         {
             throw new ArgumentOutOfRangeException(nameof(Pooling), Pooling, "Pooling is mean, cls or last.");

@@ -104,7 +104,8 @@ public sealed class QuantizationQualityTests(ITestOutputHelper output)
         MaxSequences = 1,
         BatchSize = 256,
         Threads = 1,
-        FullPrecisionKvCache = true,
+        CacheTypeK = KvCacheType.F32,
+        CacheTypeV = KvCacheType.F32,
     });
 
     /// <summary>Greedy paths through <see cref="LlmEngine"/>, then logits at the first generated position per prompt.</summary>

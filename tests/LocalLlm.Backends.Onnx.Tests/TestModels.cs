@@ -42,6 +42,7 @@ internal static class TestModels
             MaxSequences = maxSequences,
             BatchSize = batchSize,
             Threads = 1,
-            FullPrecisionKvCache = true,
+            CacheTypeK = KvCacheType.F32,
+            CacheTypeV = KvCacheType.F32,
         });
 }

@@ -1,3 +1,5 @@
+using LocalLlm.Backends.LlamaCpp;
+
 namespace LocalLlm.Server.Hosting;
 
 /// <summary>Command-line and environment settings, named as llama-server names them where it has the same one.</summary>
@@ -43,6 +45,15 @@ internal sealed record ServerOptions
 
     public const double DefaultPrefixCacheIdle = 1.0;
 
+    /// <summary>--flash-attn auto|on|off (-fa): llama.cpp's flash attention; default: the models.yaml entry's, else auto.</summary>
+    public FlashAttention? FlashAttention { get; init; }
+
+    /// <summary>--cache-type-k TYPE (-ctk): f16, f32, bf16, q8_0 or q4_0.</summary>
+    public KvCacheType? CacheTypeK { get; init; }
+
+    /// <summary>--cache-type-v TYPE (-ctv): f16, f32, bf16, q8_0 or q4_0 (quantized only with flash attention).</summary>
+    public KvCacheType? CacheTypeV { get; init; }
+
     /// <summary>--chat-template-file PATH: a Jinja chat template used instead of the model file's own.</summary>
     public string? ChatTemplateFile { get; init; }
 
@@ -78,6 +89,9 @@ internal sealed record ServerOptions
         MaxQueue = ReadInt(configuration, "max-queue"),
         DisablePrefixCaching = configuration.GetValue<bool>("no-prefix-caching"),
         PrefixCacheIdle = ReadFraction(configuration, "prefix-cache-idle") ?? DefaultPrefixCacheIdle,
+        FlashAttention = ReadFlashAttention(configuration["flash-attn"], "--flash-attn"),
+        CacheTypeK = ReadCacheType(configuration["cache-type-k"], "--cache-type-k"),
+        CacheTypeV = ReadCacheType(configuration["cache-type-v"], "--cache-type-v"),
         ChatTemplateFile = configuration["chat-template-file"],
         Embedding = configuration.GetValue<bool>("embedding") || configuration.GetValue<bool>("embeddings"),
         Device = configuration["device"],
@@ -93,6 +107,9 @@ internal sealed record ServerOptions
         ["-np"] = "--parallel",
         ["-b"] = "--batch-size",
         ["-t"] = "--threads",
+        ["-fa"] = "--flash-attn",
+        ["-ctk"] = "--cache-type-k",
+        ["-ctv"] = "--cache-type-v",
     };
 
     /// <summary>
@@ -102,6 +119,16 @@ internal sealed record ServerOptions
     public static string[] ExpandSwitches(string[] args) => args
         .Select(a => ShortFlags.GetValueOrDefault(a) ?? (a is "--no-prefix-caching" or "--embedding" or "--embeddings" ? a + "=true" : a))
         .ToArray();
+
+    /// <summary>Parses a flash attention mode given by <paramref name="source"/> (a flag or a models.yaml key).</summary>
+    public static FlashAttention? ReadFlashAttention(string? value, string source) => value is null ? null
+        : AttentionOptionsExtensions.TryParse(value, out FlashAttention mode) ? mode
+        : throw new InvalidOperationException($"{source} must be auto, on or off, got '{value}'.");
+
+    /// <summary>Parses a KV cache type given by <paramref name="source"/> (a flag or a models.yaml key).</summary>
+    public static KvCacheType? ReadCacheType(string? value, string source) => value is null ? null
+        : AttentionOptionsExtensions.TryParse(value, out KvCacheType type) ? type
+        : throw new InvalidOperationException($"{source} must be one of f16, f32, bf16, q8_0, q4_0, got '{value}'.");
 
     private static int? ReadInt(IConfiguration configuration, string key)
     {

@@ -80,6 +80,9 @@ internal sealed partial class LlamaCppModelLoader(ServerOptions options, ILogger
             BatchSize = options.BatchSize ?? entry.BatchSize ?? 512,
             Threads = options.Threads ?? entry.Threads,
             Poll = (uint)Math.Clamp(options.Poll ?? 50, 0, 100),
+            FlashAttention = options.FlashAttention ?? ServerOptions.ReadFlashAttention(entry.FlashAttn, $"Model '{entry.Id}': flash_attn") ?? FlashAttention.Auto,
+            CacheTypeK = options.CacheTypeK ?? ServerOptions.ReadCacheType(entry.CacheTypeK, $"Model '{entry.Id}': cache_type_k") ?? KvCacheType.F16,
+            CacheTypeV = options.CacheTypeV ?? ServerOptions.ReadCacheType(entry.CacheTypeV, $"Model '{entry.Id}': cache_type_v") ?? KvCacheType.F16,
         };
         LlamaCppBackend backend = LlamaCppBackend.Load(backendOptions, loggerFactory.CreateLogger<LlamaCppBackend>());
         try

@@ -59,6 +59,15 @@ internal sealed class ModelEntry
 
     public int? Threads { get; set; }
 
+    /// <summary>llama.cpp flash attention: auto (default), on or off; off makes seeded output independent of concurrent load.</summary>
+    public string? FlashAttn { get; set; }
+
+    /// <summary>KV cache key type: f16 (default), f32, bf16, q8_0, q4_0.</summary>
+    public string? CacheTypeK { get; set; }
+
+    /// <summary>KV cache value type: f16 (default), f32, bf16, q8_0, q4_0 (quantized only with flash attention).</summary>
+    public string? CacheTypeV { get; set; }
+
     /// <summary>Where the model runs: cpu (default) or cuda.</summary>
     public string? Device { get; set; }
 

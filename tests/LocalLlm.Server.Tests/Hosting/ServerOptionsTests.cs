@@ -1,3 +1,4 @@
+using LocalLlm.Backends.LlamaCpp;
 using LocalLlm.Server.Hosting;
 using Microsoft.Extensions.Configuration;
 
@@ -63,5 +64,33 @@ public sealed class ServerOptionsTests
         var error = Assert.Throws<InvalidOperationException>(() => ServerOptions.FromConfiguration(configuration));
 
         Assert.Contains("--prefix-cache-idle", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfiguration_LlamaServerAttentionFlags_ReadModeAndCacheTypes()
+    {
+        string[] args = ServerOptions.ExpandSwitches(["-fa", "off", "-ctk", "f32", "-ctv", "Q8_0"]);
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandLine(args).Build();
+
+        ServerOptions options = ServerOptions.FromConfiguration(configuration);
+
+        Assert.Equal(FlashAttention.Off, options.FlashAttention);
+        Assert.Equal(KvCacheType.F32, options.CacheTypeK);
+        Assert.Equal(KvCacheType.Q8_0, options.CacheTypeV);
+        Assert.Null(ServerOptions.FromConfiguration(new ConfigurationBuilder().Build()).FlashAttention);
+    }
+
+    [Theory]
+    [InlineData("--flash-attn", "sometimes")]
+    [InlineData("--cache-type-k", "q4_k")]
+    [InlineData("--cache-type-v", "f64")]
+    public void FromConfiguration_UnknownAttentionValue_ThrowsNamingTheFlag(string flag, string value)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddCommandLine([flag, value]).Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => ServerOptions.FromConfiguration(configuration));
+
+        Assert.Contains(flag, error.Message, StringComparison.Ordinal);
+        Assert.Contains(value, error.Message, StringComparison.Ordinal);
     }
 }

@@ -60,6 +60,39 @@ public sealed class ModelRegistryTests
     }
 
     [Fact]
+    public async Task Start_QuantizedValueCacheWithFlashAttentionOff_FailsNamingFlashAttention()
+    {
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+            models:
+              - id: quantized-values
+                path: qwen.gguf
+                context_size: 1024
+                flash_attn: off
+                cache_type_v: q8_0
+            """);
+
+        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
+        Assert.Contains("q8_0 V cache needs flash attention", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Start_UnknownCacheType_FailsNamingTheModelAndKey()
+    {
+        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
+        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+            models:
+              - id: odd-cache
+                path: qwen.gguf
+                context_size: 1024
+                cache_type_k: q4_k
+            """);
+
+        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
+        Assert.Contains("Model 'odd-cache': cache_type_k must be one of f16, f32, bf16, q8_0, q4_0, got 'q4_k'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Start_DuplicateIds_FailsNamingTheId()
     {
         string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
