@@ -26,9 +26,10 @@ public enum KvCacheType
     Q4_0,
 }
 
-internal static class AttentionOptionsExtensions
+/// <summary>The names llama-server gives these options, and their native values.</summary>
+public static class AttentionOptionsExtensions
 {
-    public static LlamaFlashAttnType ToNative(this FlashAttention mode) => mode switch
+    internal static LlamaFlashAttnType ToNative(this FlashAttention mode) => mode switch
     {
         FlashAttention.Auto => LlamaFlashAttnType.Auto,
         FlashAttention.On => LlamaFlashAttnType.Enabled,
@@ -36,7 +37,7 @@ internal static class AttentionOptionsExtensions
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Flash attention is auto, on or off."),
     };
 
-    public static GgmlType ToNative(this KvCacheType type) => type switch
+    internal static GgmlType ToNative(this KvCacheType type) => type switch
     {
         KvCacheType.F16 => GgmlType.F16,
         KvCacheType.F32 => GgmlType.F32,

@@ -21,12 +21,24 @@ internal static class BenchDecodeCommand
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: all)" };
         var poll = new Option<int>("--poll") { Description = "0..100: how hard idle compute threads spin between decodes", DefaultValueFactory = _ => 50 };
         var repeats = new Option<int>("--repeats") { Description = "Runs per batch size; the median is reported", DefaultValueFactory = _ => 3 };
-        var command = new Command("bench-decode", "Raw llama_decode tokens/s of a model at given batch sizes") { model, batches, promptLength, generate, threads, repeats, poll };
+        var flashAttention = new Option<string>("--flash-attn") { Description = "auto, on or off", DefaultValueFactory = _ => "auto" };
+        var cacheType = new Option<string>("--cache-type") { Description = "KV cache type for keys and values: f16, f32, bf16, q8_0, q4_0", DefaultValueFactory = _ => "f16" };
+        var command = new Command("bench-decode", "Raw llama_decode tokens/s of a model at given batch sizes")
+        {
+            model, batches, promptLength, generate, threads, repeats, poll, flashAttention, cacheType,
+        };
         command.SetAction(result =>
         {
             int[] sizes = result.GetValue(batches)!.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
             int prompt = result.GetValue(promptLength);
             int steps = result.GetValue(generate);
+            if (!AttentionOptionsExtensions.TryParse(result.GetValue(flashAttention), out FlashAttention attention)
+                || !AttentionOptionsExtensions.TryParse(result.GetValue(cacheType), out KvCacheType cache))
+            {
+                Console.Error.WriteLine("--flash-attn is auto, on or off; --cache-type is f16, f32, bf16, q8_0 or q4_0.");
+                return 2;
+            }
+
             using LlamaCppBackend backend = LlamaCppBackend.Load(new LlamaCppOptions
             {
                 ModelPath = result.GetValue(model)!.FullName,
@@ -35,8 +47,11 @@ internal static class BenchDecodeCommand
                 BatchSize = Math.Max(512, sizes.Max()),
                 Threads = result.GetValue(threads),
                 Poll = (uint)result.GetValue(poll),
+                FlashAttention = attention,
+                CacheTypeK = cache,
+                CacheTypeV = cache,
             });
-            Console.WriteLine($"model: {backend.Info.Description}, {backend.Info.ParameterCount:N0} parameters, threads: {result.GetValue(threads)?.ToString(CultureInfo.InvariantCulture) ?? "all"}");
+            Console.WriteLine($"model: {backend.Info.Description}, {backend.Info.ParameterCount:N0} parameters, threads: {result.GetValue(threads)?.ToString(CultureInfo.InvariantCulture) ?? "all"}, flash attention: {attention.ToString().ToLowerInvariant()}, KV cache: {cache.ToString().ToLowerInvariant()}");
             Console.WriteLine("| sequences | prefill tok/s | decode tok/s (median) | runs |");
             Console.WriteLine("|---:|---:|---:|---|");
             foreach (int size in sizes)
