@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Prints, in one run, what the reproducible configuration (--flash-attn off --cache-type-k f32 --cache-type-v f32)
 # buys and costs: how often a request's text changes when other requests run beside it, on the forge's test model,
-# by default and reproducible, and raw llama_decode tokens/s of the ~100M bench model in both configurations
-# (alternating, so a slow minute on a shared machine slows both).
-# Usage: bench/reproducibility.sh   (ROUNDS=n PAIRS=n THREADS=n PORT=n to override)
+# by default, with flash attention alone off, and reproducible, and raw llama_decode tokens/s of the ~100M bench
+# model in the three (the order rotating, so a slow minute on a shared machine slows each).
+# Usage: bench/reproducibility.sh   (ROUNDS=n PAIRS=n THREADS=n PORT=n to override; about 15 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,28 +35,41 @@ stop_server() { [ -z "$server_pid" ] || { kill "$server_pid" 2>/dev/null; wait "
 trap stop_server EXIT
 
 echo "## machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-for config in default reproducible; do
-  echo "## $config: the test model, $ROUNDS rounds of probes beside 0-8 background requests"
-  if [ "$config" = default ]; then start_server; else start_server "${REPRODUCIBLE[@]}"; fi
+# Three configurations: llama.cpp's default, flash attention alone off, and the reproducible one.
+names=(default flash-off reproducible)
+server_flags=("" "--flash-attn off" "${REPRODUCIBLE[*]}")
+decode_flags=("" "--flash-attn off" "--flash-attn off --cache-type f32")
+for i in 0 1 2; do
+  echo "## ${names[$i]} (${server_flags[$i]:-no flags}): the test model, $ROUNDS rounds of probes beside 0-8 background requests"
+  # shellcheck disable=SC2086
+  start_server ${server_flags[$i]}
   python3 bench/seed-reproducibility.py "$URL" test "$ROUNDS"
   stop_server
 done
 
-echo "## raw llama_decode tok/s, $(basename "$BENCH_MODEL"), $PAIRS alternating pairs (1 and 32 sequences)"
+echo "## raw llama_decode tok/s, $(basename "$BENCH_MODEL"), 256-token prompts, 128 steps; $PAIRS rounds, the order rotating"
 rate() { localllm bench-decode --model "$BENCH_MODEL" --batch 1,32 --gen 128 --prompt-len 256 --threads "$THREADS" --repeats 1 "$@" \
   | awk -F'|' '/^\| (1|32) /{gsub(/ /, "", $4); printf "%s ", $4}'; }
-default_rates=(); reproducible_rates=()
-for pair in $(seq 1 "$PAIRS"); do
-  if [ $((pair % 2)) -eq 1 ]; then d=$(rate); r=$(rate --flash-attn off --cache-type f32); else r=$(rate --flash-attn off --cache-type f32); d=$(rate); fi
-  echo "pair $pair: default $d| reproducible $r"
-  default_rates+=("$d"); reproducible_rates+=("$r")
+results=()
+for round in $(seq 1 "$PAIRS"); do
+  line="round $round:"
+  for k in 0 1 2; do
+    i=$(( (k + round) % 3 ))
+    # shellcheck disable=SC2086
+    r=$(rate ${decode_flags[$i]})
+    results+=("${names[$i]} $r")
+    line="$line ${names[$i]} $r|"
+  done
+  echo "$line"
 done
-python3 - "${#default_rates[@]}" "${default_rates[@]}" "${reproducible_rates[@]}" <<'PY'
+python3 - "${results[@]}" <<'PY'
 import statistics, sys
-n = int(sys.argv[1]); rows = [r.split() for r in sys.argv[2:]]
-default, reproducible = rows[:n], rows[n:]
-for column, label in ((0, "1 sequence"), (1, "32 sequences")):
-    d = statistics.median(float(r[column]) for r in default)
-    r = statistics.median(float(x[column]) for x in reproducible)
-    print(f"{label}: default {d:.1f} tok/s, reproducible {r:.1f} tok/s, reproducible/default {100 * r / d:.1f} %")
+rates = {}
+for entry in sys.argv[1:]:
+    name, one, many = entry.split()
+    rates.setdefault(name, []).append((float(one), float(many)))
+base = {c: statistics.median(r[c] for r in rates["default"]) for c in (0, 1)}
+for name, runs in rates.items():
+    one, many = (statistics.median(r[c] for r in runs) for c in (0, 1))
+    print(f"{name}: 1 sequence {one:.1f} tok/s ({100 * one / base[0]:.0f} %), 32 sequences {many:.1f} tok/s ({100 * many / base[1]:.0f} %)")
 PY
