@@ -11,9 +11,10 @@ public static class TemplateFileRenderer
 {
     /// <summary>
     /// Writes the rendering to <paramref name="stdout"/> exactly (no newline added) and returns 0; on a template,
-    /// input or file error writes one line to <paramref name="stderr"/> and returns 1.
+    /// input or file error writes one line to <paramref name="stderr"/> and returns 1. With <paramref name="timedRenders"/>
+    /// above 0 it then renders that many more times and writes the median time per render to <paramref name="stderr"/>.
     /// </summary>
-    public static int Run(string templatePath, string inputPath, string? now, TextWriter stdout, TextWriter stderr)
+    public static int Run(string templatePath, string inputPath, string? now, TextWriter stdout, TextWriter stderr, int timedRenders = 0)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
@@ -45,6 +46,12 @@ public static class TemplateFileRenderer
 
             stdout.Write(template.Render(context));
             stdout.Flush();
+            if (timedRenders > 0)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{MedianRenderMicroseconds(template, context, timedRenders):F1} µs per render (median of {timedRenders})"));
+            }
+
             return 0;
         }
         catch (TemplateException e)
@@ -57,6 +64,20 @@ public static class TemplateFileRenderer
             stderr.WriteLine(e.Message);
             return 1;
         }
+    }
+
+    private static double MedianRenderMicroseconds(ChatTemplate template, TemplateContext context, int renders)
+    {
+        var times = new double[renders];
+        for (int i = 0; i < renders; i++)
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            template.Render(context);
+            times[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+        }
+
+        Array.Sort(times);
+        return times[renders / 2];
     }
 
     /// <summary>Parses <c>--now</c>: an ISO 8601 local date-time such as <c>2026-01-02T03:04:05</c>.</summary>

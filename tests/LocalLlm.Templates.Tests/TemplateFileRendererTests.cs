@@ -36,6 +36,21 @@ public sealed class TemplateFileRendererTests : IDisposable
     }
 
     [Fact]
+    public void Run_TimedRenders_PrintsTheRenderingOnceAndTheMedianTimeToStderr()
+    {
+        string template = Write("t.jinja", "{% for m in messages %}[{{ m.content }}]{% endfor %}");
+        string input = Write("vars.json", """{"messages": [{"content": "a"}, {"content": "b"}]}""");
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        int code = TemplateFileRenderer.Run(template, input, null, stdout, stderr, timedRenders: 50);
+
+        Assert.Equal(0, code);
+        Assert.Equal("[a][b]", stdout.ToString());
+        Assert.Matches(@"^\d+\.\d µs per render \(median of 50\)\r?\n$", stderr.ToString());
+    }
+
+    [Fact]
     public void Run_TemplateRaises_ExitsNonZeroWithMessageAndLine()
     {
         string template = Write("t.jinja", "ok\n{% if messages[0].role == 'system' %}{{ raise_exception('System role not supported') }}{% endif %}");
