@@ -30,6 +30,11 @@ internal sealed partial class OnnxModelLoader(ServerOptions options, ILoggerFact
                 $"Model '{entry.Id}': '{entry.Path}' is not an ONNX model folder (a folder with {OnnxModelFolder.ConfigFileName}, model.onnx, tokenizer.json and tokenizer_config.json).");
         }
 
+        if (entry.FlashAttn is not null || entry.CacheTypeK is not null || entry.CacheTypeV is not null)
+        {
+            throw new InvalidOperationException($"Model '{entry.Id}': flash_attn, cache_type_k and cache_type_v apply to llama.cpp models only.");
+        }
+
         if (entry.Embedding)
         {
             throw new InvalidOperationException($"Model '{entry.Id}': embedding models are served by the llama.cpp backend only.");

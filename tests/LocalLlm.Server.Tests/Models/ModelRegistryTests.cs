@@ -47,23 +47,20 @@ public sealed class ModelRegistryTests
     [Fact]
     public async Task Start_UnknownBackend_FailsNamingIt()
     {
-        string folder = ModelsFileServer.FolderWith();
-        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+        string error = await ModelsFileServer.StartFailureAsync(ModelsFileServer.FolderWith(), """
             models:
               - id: odd
                 backend: tensorflow
                 path: odd.bin
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
-        Assert.Contains("unknown backend 'tensorflow'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("unknown backend 'tensorflow'", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Start_QuantizedValueCacheWithFlashAttentionOff_FailsNamingFlashAttention()
     {
-        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
-        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+        string error = await ModelsFileServer.StartFailureAsync(ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf")), """
             models:
               - id: quantized-values
                 path: qwen.gguf
@@ -72,15 +69,13 @@ public sealed class ModelRegistryTests
                 cache_type_v: q8_0
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
-        Assert.Contains("q8_0 V cache needs flash attention", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("q8_0 V cache needs flash attention", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Start_UnknownCacheType_FailsNamingTheModelAndKey()
     {
-        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
-        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+        string error = await ModelsFileServer.StartFailureAsync(ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf")), """
             models:
               - id: odd-cache
                 path: qwen.gguf
@@ -88,15 +83,13 @@ public sealed class ModelRegistryTests
                 cache_type_k: q4_k
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
-        Assert.Contains("Model 'odd-cache': cache_type_k must be one of f16, f32, bf16, q8_0, q4_0, got 'q4_k'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("Model 'odd-cache': cache_type_k must be one of f16, f32, bf16, q8_0, q4_0, got 'q4_k'", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Start_DuplicateIds_FailsNamingTheId()
     {
-        string folder = ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf"));
-        string modelsFile = await ModelsFileServer.WriteModelsFileAsync(folder, """
+        string error = await ModelsFileServer.StartFailureAsync(ModelsFileServer.FolderWith((TinyModelSpec.Test, "qwen.gguf")), """
             models:
               - id: same
                 path: qwen.gguf
@@ -106,8 +99,7 @@ public sealed class ModelRegistryTests
                 context_size: 1024
             """);
 
-        Exception error = Assert.ThrowsAny<Exception>(() => ModelsFileServer.Start(modelsFile).Dispose());
-        Assert.Contains("Two models have the id 'same'", ModelsFileServer.Flatten(error), StringComparison.Ordinal);
+        Assert.Contains("Two models have the id 'same'", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -48,6 +48,14 @@ internal static class ModelsFileServer
         return factory;
     }
 
+    /// <summary>Writes <paramref name="yaml"/> as the folder's models.yaml, asserts the server fails to start on it, and returns every message of the failure.</summary>
+    public static async Task<string> StartFailureAsync(string folder, string yaml, int threads = 2)
+    {
+        string modelsFile = await WriteModelsFileAsync(folder, yaml);
+        Exception error = Assert.ThrowsAny<Exception>(() => Start(modelsFile, threads).Dispose());
+        return Flatten(error);
+    }
+
     /// <summary>Every message of a start failure, inner ones included.</summary>
     public static string Flatten(Exception error) => error is AggregateException aggregate
         ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
