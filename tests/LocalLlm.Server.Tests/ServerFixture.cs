@@ -54,7 +54,7 @@ public class ServerFixture : IDisposable
             }
         });
         _factory.UseKestrel(0);
-        _factory.StartServer();
+        HostStarts.Start(_factory);
         BaseAddress = _factory.ClientOptions.BaseAddress;
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }

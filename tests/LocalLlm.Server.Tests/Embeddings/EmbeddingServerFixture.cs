@@ -53,7 +53,7 @@ public sealed class EmbeddingServerFixture : IDisposable
             builder.UseSetting("urls", "http://127.0.0.1:0");
         });
         _factory.UseKestrel(0);
-        _factory.StartServer();
+        HostStarts.Start(_factory);
         Http = new HttpClient { BaseAddress = _factory.ClientOptions.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
 

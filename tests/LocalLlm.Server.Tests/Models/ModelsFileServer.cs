@@ -37,7 +37,7 @@ internal static class ModelsFileServer
         factory.UseKestrel(0);
         try
         {
-            factory.StartServer();
+            HostStarts.Start(factory);
         }
         catch
         {
@@ -58,6 +58,6 @@ internal static class ModelsFileServer
 
     /// <summary>Every message of a start failure, inner ones included.</summary>
     public static string Flatten(Exception error) => error is AggregateException aggregate
-        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(e => e.Message))
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(Flatten))
         : error.Message + (error.InnerException is { } inner ? " | " + Flatten(inner) : "");
 }
