@@ -8,7 +8,8 @@ namespace LocalLlm.Cli.Tests;
 
 /// <summary>
 /// The real server on a loopback Kestrel port serving the forge's tiny test model, one compute thread, so the
-/// commands are exercised over real HTTP and SSE.
+/// commands are exercised over real HTTP and SSE. It runs in the reproducible configuration: the eval test scores a
+/// greedy answer against the same request answered earlier, whose prompt was then computed with no cached prefix.
 /// </summary>
 public sealed class ServerHost : IDisposable
 {
@@ -26,6 +27,9 @@ public sealed class ServerHost : IDisposable
             builder.UseSetting("threads", "1");
             builder.UseSetting("parallel", "4");
             builder.UseSetting("ctx-size", "2048");
+            builder.UseSetting("flash-attn", "off");
+            builder.UseSetting("cache-type-k", "f32");
+            builder.UseSetting("cache-type-v", "f32");
             builder.UseSetting("urls", "http://127.0.0.1:0");
         });
         _factory.UseKestrel(0);
